@@ -1,0 +1,92 @@
+# khata: build, run and test. `make run` and `make test` are all a newcomer needs (README.md).
+#
+# The `khata` extension is built with PGXS; khatad and the unit tests with CMake under build/.
+
+PG_CONFIG ?= pg_config
+KHATA_VERSION := 0.1
+BUILD_DIR ?= build
+CMAKE_BUILD_TYPE ?= RelWithDebInfo
+
+.DEFAULT_GOAL := all
+
+# --- the khata extension (PGXS) -------------------------------------------------------------
+MODULE_big = khata
+OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard extension/src/core/*.cpp extension/src/pg/*.cpp)))
+PG_CPPFLAGS = -Iextension/include
+PG_CXXFLAGS = -std=c++17 -MMD -MP -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+SHLIB_LINK = -lstdc++
+EXTRA_CLEAN = $(OBJS:.o=.d)
+# Debian's server is built with LLVM: PGXS also emits bitcode, which must see the C++ flags.
+COMPILE.cxx.bc = $(CLANG) -xc++ -std=c++17 -Wno-ignored-attributes $(BITCODE_CXXFLAGS) $(CPPFLAGS) -flto=thin -emit-llvm -c
+
+# Each extension's install script is the concatenation of its module files, in name order.
+APPS := $(notdir $(patsubst %/,%,$(wildcard sql/apps/*/)))
+EXTENSIONS := khata $(addprefix khata_,$(APPS))
+MODULEDIR = extension
+DATA = sql/khata/khata.control $(foreach a,$(APPS),sql/apps/$(a)/khata_$(a).control) \
+       $(wildcard sql/khata/upgrades/*.sql $(foreach a,$(APPS),sql/apps/$(a)/upgrades/*.sql))
+DATA_built = $(foreach e,$(EXTENSIONS),$(BUILD_DIR)/sql/$(e)--$(KHATA_VERSION).sql)
+
+$(BUILD_DIR)/sql/khata--$(KHATA_VERSION).sql: $(sort $(wildcard sql/khata/*.sql))
+	@mkdir -p $(dir $@)
+	cat $^ > $@
+
+define app_script
+$(BUILD_DIR)/sql/khata_$(1)--$(KHATA_VERSION).sql: $(sort $(wildcard sql/apps/$(1)/*.sql))
+	@mkdir -p $$(dir $$@)
+	cat $$^ > $$@
+endef
+$(foreach a,$(APPS),$(eval $(call app_script,$(a))))
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+-include $(OBJS:.o=.d)
+
+# --- khatad and unit tests (CMake) ----------------------------------------------------------
+.PHONY: cmake-build
+cmake-build:
+	@cmake -S . -B $(BUILD_DIR)/cmake -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) >/dev/null
+	+@cmake --build $(BUILD_DIR)/cmake -- --no-print-directory
+
+all: cmake-build
+
+# --- the two commands -----------------------------------------------------------------------
+.PHONY: run test bench format lint deps
+deps:
+	@KHATA_ROOT=$(CURDIR) bash -c 'source tests/harness/lib.sh && ensure_packages'
+
+run:
+	@KHATA_ROOT=$(CURDIR) bash tests/harness/run.sh
+
+test:
+	@KHATA_ROOT=$(CURDIR) bash tests/harness/test.sh
+
+bench:
+	@KHATA_ROOT=$(CURDIR) bash tests/harness/bench.sh
+
+# --- hygiene --------------------------------------------------------------------------------
+CXX_SOURCES = $(shell git ls-files '*.cpp' '*.h' 2>/dev/null)
+
+format:
+	clang-format -i $(CXX_SOURCES)
+
+lint: cmake-build
+	clang-format --dry-run --Werror $(CXX_SOURCES)
+	clang-tidy -p $(BUILD_DIR)/cmake --quiet --warnings-as-errors='*' \
+	  --checks='-*,bugprone-*,performance-*,clang-analyzer-*,-bugprone-easily-swappable-parameters,-bugprone-exception-escape' \
+	  $(filter %.cpp,$(filter-out extension/src/pg/%,$(CXX_SOURCES)))
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --inline-suppr --std=c++17 --library=googletest -Iextension/include -Iadapter/src \
+	  -D'HTTP_PROTOTYPE(x)=' $(filter %.cpp,$(CXX_SOURCES))
+
+# The DBA's install: the extensions into the system PostgreSQL (PGXS) and khatad into PREFIX.
+PREFIX ?= /usr/local
+install: install-khatad
+.PHONY: install-khatad
+install-khatad: cmake-build
+	install -D -m 755 $(BUILD_DIR)/cmake/khatad '$(DESTDIR)$(PREFIX)/bin/khatad'
+
+clean: clean-build
+.PHONY: clean-build
+clean-build:
+	rm -rf $(BUILD_DIR)
