@@ -1,7 +1,6 @@
 // The shared library's one PG_MODULE_MAGIC.
-extern "C" {
-#include "fmgr.h"
-#include "postgres.h"
+#include "khata/pg/pg_headers.h"
 
+extern "C" {
 PG_MODULE_MAGIC;
 }

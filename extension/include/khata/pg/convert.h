@@ -1,10 +1,7 @@
 // Datum <-> C++ conversions shared by the glue files.
 #pragma once
 
-extern "C" {
-#include "fmgr.h"
-#include "postgres.h"
-}
+#include "khata/pg/pg_headers.h"
 
 #include <string>
 #include <string_view>

@@ -8,10 +8,7 @@
 // Destructors that run during such unwinding must not call Postgres.
 #pragma once
 
-extern "C" {
-#include "fmgr.h"
-#include "postgres.h"
-}
+#include "khata/pg/pg_headers.h"
 
 #include <exception>
 #include <type_traits>
