@@ -14,7 +14,7 @@ KHATA_PACKAGES=(
   make g++ cmake pkg-config clang-14 llvm-14 curl
   postgresql-$PG_MAJOR postgresql-client-$PG_MAJOR postgresql-server-dev-$PG_MAJOR
   postgresql-$PG_MAJOR-pgtap postgresql-$PG_MAJOR-cron
-  libpq-dev libpistache-dev nlohmann-json3-dev libssl-dev libgtest-dev
+  libpq-dev libpistache-dev nlohmann-json3-dev libssl-dev libgtest-dev wrk
   python3 python3-pytest python3-requests python3-psycopg2 python3-jwt python3-cryptography
 )
 
@@ -157,4 +157,55 @@ khata_extensions() {
     [ -d "$d" ] && echo "khata_$(basename "$d")"
   done
   return 0
+}
+
+# env_start WORK: a throwaway cluster with the extensions installed, for tests and benchmarks.
+# Sets STAGE, DATA, KHATA_PGPORT and the DSN variables; env_stop undoes it.
+env_start() {
+  WORK=$1
+  STAGE=$WORK/stage
+  DATA=$WORK/data
+  stage_install "$STAGE"
+  KHATA_PGPORT=$(free_port)
+  cluster_init "$STAGE" "$DATA"
+  cluster_start "$STAGE" "$DATA" "$KHATA_PGPORT"
+  khata_setup_db "$KHATA_PGPORT" khata
+  export KHATA_PGPORT PGHOST=127.0.0.1 PGPORT=$KHATA_PGPORT PGUSER=postgres PGDATABASE=khata
+  export KHATA_SUPER_DSN="host=127.0.0.1 port=$KHATA_PGPORT dbname=khata user=postgres"
+  export KHATA_API_DSN="host=127.0.0.1 port=$KHATA_PGPORT dbname=khata user=khatad"
+  export KHATAD_BIN=$KHATA_ROOT/build/cmake/khatad
+  export KHATA_STAGE=$STAGE KHATA_DATA=$DATA KHATA_WORK=$WORK
+}
+
+# khatad_start LOG [ARGS...]: khatad on a free port, waits for /healthz; sets KHATAD_PID,
+# KHATA_HTTP_PORT and KHATA_URL.
+khatad_start() {
+  local logfile=$1
+  shift
+  KHATA_HTTP_PORT=$(free_port)
+  KHATA_URL=http://127.0.0.1:$KHATA_HTTP_PORT
+  export KHATA_HTTP_PORT KHATA_URL
+  "$KHATAD_BIN" --listen "127.0.0.1:$KHATA_HTTP_PORT" --db "$KHATA_API_DSN" "$@" \
+    >"$logfile" 2>&1 &
+  KHATAD_PID=$!
+  local _
+  for _ in $(seq 100); do
+    curl -fs "$KHATA_URL/healthz" >/dev/null 2>&1 && return 0
+    kill -0 "$KHATAD_PID" 2>/dev/null || { cat "$logfile" >&2; die "khatad did not start"; }
+    sleep 0.1
+  done
+  die "khatad did not answer /healthz"
+}
+
+khatad_stop() {
+  if [ -n "${KHATAD_PID:-}" ] && kill -0 "$KHATAD_PID" 2>/dev/null; then
+    kill -TERM "$KHATAD_PID" 2>/dev/null || true
+    wait "$KHATAD_PID" 2>/dev/null || true
+  fi
+  KHATAD_PID=
+}
+
+env_stop() {
+  khatad_stop
+  cluster_stop "$STAGE" "$DATA"
 }

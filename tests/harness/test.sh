@@ -14,19 +14,13 @@ make -s -j"$(nproc)" all >/dev/null || die "build failed"
 
 WORK=$(mktemp -d /tmp/khata-test.XXXXXX)
 chmod 755 "$WORK"
-STAGE=$WORK/stage
-DATA=$WORK/data
 LOGS=$WORK/logs
 mkdir -p "$LOGS"
 KHATAD_PID=
 
 cleanup() {
   local code=$?
-  if [ -n "$KHATAD_PID" ] && kill -0 "$KHATAD_PID" 2>/dev/null; then
-    kill -TERM "$KHATAD_PID" 2>/dev/null || true
-    wait "$KHATAD_PID" 2>/dev/null || true
-  fi
-  cluster_stop "$STAGE" "$DATA"
+  env_stop
   if [ "${KEEP_TEST_DIR:-}" = 1 ] || [ $code -ne 0 ] && [ "${KEEP_TEST_DIR:-}" != 0 ]; then
     log "test logs kept in $WORK"
   else
@@ -37,18 +31,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-stage_install "$STAGE"
-export KHATA_PGPORT=$(free_port)
-cluster_init "$STAGE" "$DATA"
-cluster_start "$STAGE" "$DATA" "$KHATA_PGPORT"
-khata_setup_db "$KHATA_PGPORT" khata
+env_start "$WORK"
 psql_super "$KHATA_PGPORT" khata -c "create extension if not exists pgtap"
-
-export PGHOST=127.0.0.1 PGPORT=$KHATA_PGPORT PGUSER=postgres PGDATABASE=khata
-export KHATA_SUPER_DSN="host=127.0.0.1 port=$KHATA_PGPORT dbname=khata user=postgres"
-export KHATA_API_DSN="host=127.0.0.1 port=$KHATA_PGPORT dbname=khata user=khatad"
-export KHATAD_BIN=$KHATA_ROOT/build/cmake/khatad
-export KHATA_STAGE=$STAGE KHATA_DATA=$DATA KHATA_WORK=$WORK
 
 SUITES=${TEST_SUITES:-pgtap isolation unit http}
 TOTAL_PASSED=0
@@ -95,16 +79,7 @@ if has_suite unit; then
 fi
 
 if has_suite http; then
-  export KHATA_HTTP_PORT=$(free_port)
-  export KHATA_URL=http://127.0.0.1:$KHATA_HTTP_PORT
-  "$KHATAD_BIN" --listen "127.0.0.1:$KHATA_HTTP_PORT" --db "$KHATA_API_DSN" --threads 2 \
-    >"$LOGS/khatad.log" 2>&1 &
-  KHATAD_PID=$!
-  for _ in $(seq 100); do
-    curl -fs "$KHATA_URL/healthz" >/dev/null 2>&1 && break
-    kill -0 "$KHATAD_PID" 2>/dev/null || { cat "$LOGS/khatad.log" >&2; die "khatad did not start"; }
-    sleep 0.1
-  done
+  khatad_start "$LOGS/khatad.log" --threads 2
   code=0
   # shellcheck disable=SC2086
   /usr/bin/python3 -m pytest -q -p no:cacheprovider --junitxml="$LOGS/http.xml" \
