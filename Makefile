@@ -51,7 +51,7 @@ cmake-build:
 all: cmake-build
 
 # --- the two commands -----------------------------------------------------------------------
-.PHONY: run test bench format lint deps
+.PHONY: run test bench fuzz format lint deps
 deps:
 	@KHATA_ROOT=$(CURDIR) bash -c 'source tests/harness/lib.sh && ensure_packages'
 
@@ -63,6 +63,23 @@ test:
 
 bench:
 	@KHATA_ROOT=$(CURDIR) bash tests/harness/bench.sh
+
+# libFuzzer targets tests/fuzz/NAME_fuzz.cpp, FUZZ_SECONDS (60) each, corpus tests/fuzz/corpus/NAME.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@cmake -S . -B $(BUILD_DIR)/fuzz -DKHATA_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++-14 \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	+@cmake --build $(BUILD_DIR)/fuzz -- --no-print-directory
+	@failed=0; for bin in $(BUILD_DIR)/fuzz/*_fuzz; do \
+	  name=$$(basename $$bin _fuzz); mkdir -p $(BUILD_DIR)/fuzz/corpus/$$name; \
+	  seeds=$$( [ -d tests/fuzz/corpus/$$name ] && echo tests/fuzz/corpus/$$name ); \
+	  (cd $(BUILD_DIR)/fuzz && ./$$(basename $$bin) -max_total_time=$(FUZZ_SECONDS) \
+	    -print_final_stats=1 corpus/$$name $$(echo $$seeds | sed 's|^|$(CURDIR)/|;s| | $(CURDIR)/|g') \
+	    >$$name.log 2>&1) || failed=1; \
+	  printf '%-10s %s executions\n' $$name \
+	    "$$(sed -n 's/^stat::number_of_executed_units: *//p' $(BUILD_DIR)/fuzz/$$name.log)"; \
+	  grep -E 'ERROR|SUMMARY|crash-|leak-|timeout-' $(BUILD_DIR)/fuzz/$$name.log || true; \
+	done; exit $$failed
 
 # --- hygiene --------------------------------------------------------------------------------
 CXX_SOURCES = $(shell git ls-files '*.cpp' '*.h' 2>/dev/null)
