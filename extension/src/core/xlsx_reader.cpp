@@ -462,14 +462,17 @@ void read_workbook(std::string_view data, const TableLimits& limits, const std::
   if (sheet_relationship.external) invalid("the sheet \"" + sheet.name + "\" is outside the file");
 
   const std::string directory = directory_of(workbook_name);
+  // Shared strings and styles are optional parts: a workbook without them has none.
+  const auto parse_optional = [&](std::string_view kind, XmlHandler& handler) {
+    const Relationship* part = relationships.first_of_type(kind);
+    if (!part || part->external) return;
+    const std::string name = resolve_target(directory, part->target);
+    if (zip.contains(name)) parse_part(zip, name, handler);
+  };
   SharedStringsHandler strings;
-  const Relationship* strings_part = relationships.first_of_type("sharedStrings");
-  if (strings_part && !strings_part->external)
-    parse_part(zip, resolve_target(directory, strings_part->target), strings);
+  parse_optional("sharedStrings", strings);
   StylesHandler styles;
-  const Relationship* styles_part = relationships.first_of_type("styles");
-  if (styles_part && !styles_part->external)
-    parse_part(zip, resolve_target(directory, styles_part->target), styles);
+  parse_optional("styles", styles);
 
   SheetHandler rows(limits, strings, styles.date_kinds(), workbook.date1904, sink);
   parse_part(zip, resolve_target(directory, sheet_relationship.target), rows);
