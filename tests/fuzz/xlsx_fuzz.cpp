@@ -27,10 +27,13 @@ std::string wrap_parts(const std::string& input) {
            false)
       .add("xl/_rels/workbook.xml.rels",
            std::string("<Relationships><Relationship Id=\"rId1\" Type=\"") +
-               khata::testing::kRelNs + "/worksheet\" Target=\"s.xml\"/><Relationship Id=\"rId2\" "
-               "Type=\"" + khata::testing::kRelNs + "/sharedStrings\" Target=\"t.xml\"/>"
-               "<Relationship Id=\"rId3\" Type=\"" + khata::testing::kRelNs +
-               "/styles\" Target=\"u.xml\"/></Relationships>",
+               khata::testing::kRelNs +
+               "/worksheet\" Target=\"s.xml\"/><Relationship Id=\"rId2\" "
+               "Type=\"" +
+               khata::testing::kRelNs +
+               "/sharedStrings\" Target=\"t.xml\"/>"
+               "<Relationship Id=\"rId3\" Type=\"" +
+               khata::testing::kRelNs + "/styles\" Target=\"u.xml\"/></Relationships>",
            false)
       .add("xl/s.xml", parts[0], false)
       .add("xl/t.xml", parts[1], false)

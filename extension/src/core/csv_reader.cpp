@@ -103,15 +103,16 @@ class CsvParser {
   void read_record(SourceRow& row) {
     int64_t pending_empty = 0;  // empty cells not yet appended: they matter only before a value
     for (;;) {
-      std::string cell = text_[pos_] == '"' ? quoted_cell() : plain_cell();
+      const bool quoted = pos_ < text_.size() && text_[pos_] == '"';
+      std::string cell = quoted ? quoted_cell() : plain_cell();
       if (cell.empty()) {
         ++pending_empty;
       } else {
         const int64_t column = static_cast<int64_t>(row.cells.size()) + pending_empty;
         if (column >= limits_.max_columns)
-          throw Error(sqlstate::kFileOverCap,
-                      "line " + std::to_string(row.line) + " has more than " +
-                          std::to_string(limits_.max_columns) + " columns");
+          throw Error(sqlstate::kFileOverCap, "line " + std::to_string(row.line) +
+                                                  " has more than " +
+                                                  std::to_string(limits_.max_columns) + " columns");
         row.cells.resize(static_cast<size_t>(column));
         row.cells.push_back(std::move(cell));
         pending_empty = 0;

@@ -69,12 +69,11 @@ class RecordBuilder {
       if (!trim(row.cells[i]).empty()) last_value = i + 1;
     if (last_value == 0) return;  // only no-break spaces: blank after all
     if (last_value > names_.size())
-      throw Error(sqlstate::kCellWithoutHeader,
-                  "row " + std::to_string(row.line) + " has " +
-                      std::to_string(last_value - names_.size()) +
-                      (last_value - names_.size() == 1 ? " cell" : " cells") +
-                      " more than the header",
-                  "The header is row " + std::to_string(header_line_) + ".");
+      throw Error(
+          sqlstate::kCellWithoutHeader,
+          "row " + std::to_string(row.line) + " has " + std::to_string(last_value - names_.size()) +
+              (last_value - names_.size() == 1 ? " cell" : " cells") + " more than the header",
+          "The header is row " + std::to_string(header_line_) + ".");
     for (size_t i = 0; i < last_value; ++i) {
       const std::string_view text = trim(row.cells[i]);
       if (text.empty()) continue;
@@ -164,8 +163,7 @@ TableOptions parse_table_options(std::optional<std::string_view> format,
     } else if (const auto cap = caps.find(key); cap != caps.end()) {
       const int64_t limit = hard.*(cap->second);
       if (!value.is_number_integer() || value.get<int64_t>() < 1 || value.get<int64_t>() > limit)
-        bad_option("option " + key + " must be a whole number from 1 to " +
-                   std::to_string(limit));
+        bad_option("option " + key + " must be a whole number from 1 to " + std::to_string(limit));
       options.limits.*(cap->second) = value.get<int64_t>();
     } else {
       bad_option("unknown option \"" + key + "\"");

@@ -14,7 +14,7 @@
 namespace khata {
 namespace {
 
-constexpr int64_t kMaxSheetRow = 1048576;  // Excel's last row
+constexpr int64_t kMaxSheetRow = 1048576;   // Excel's last row
 constexpr int64_t kMaxSheetColumn = 16384;  // Excel's last column, XFD
 
 [[noreturn]] void invalid(const std::string& reason) {
@@ -54,8 +54,8 @@ std::string relationships_of(const std::string& part) {
 // A relationship's target as a part name: relative to the source's directory unless it
 // starts with "/", with "." and ".." segments resolved.
 std::string resolve_target(const std::string& directory, std::string_view target) {
-  const std::string path =
-      !target.empty() && target[0] == '/' ? std::string(target.substr(1)) : directory + std::string(target);
+  const std::string path = !target.empty() && target[0] == '/' ? std::string(target.substr(1))
+                                                               : directory + std::string(target);
   std::vector<std::string> segments;
   size_t start = 0;
   while (start <= path.size()) {
@@ -210,8 +210,7 @@ class StylesHandler : public XmlHandler {
     for (const int id : format_ids_) {
       const auto code = codes_.find(id);
       kinds.push_back(date_kind_of_format(
-          id, code == codes_.end() ? std::nullopt
-                                   : std::optional<std::string_view>(code->second)));
+          id, code == codes_.end() ? std::nullopt : std::optional<std::string_view>(code->second)));
     }
     return kinds;
   }
@@ -258,7 +257,8 @@ int64_t column_of_reference(std::string_view reference) {
   size_t i = 0;
   for (; i < reference.size() && reference[i] >= 'A' && reference[i] <= 'Z' && i < 3; ++i)
     column = column * 26 + (reference[i] - 'A' + 1);
-  if (column == 0 || column > kMaxSheetColumn || parse_index(reference.substr(i), kMaxSheetRow) == 0)
+  if (column == 0 || column > kMaxSheetColumn ||
+      parse_index(reference.substr(i), kMaxSheetRow) == 0)
     invalid("a cell has the reference \"" + std::string(reference) + "\", which is not valid");
   return column - 1;
 }
@@ -294,13 +294,11 @@ class SheetHandler : public XmlHandler {
       style_ = style ? std::atoi(style) : 0;
       value_.clear();
       in_cell_ = true;
-    } else if (name == "v" && in_cell_) {
-      capturing_ = true;
     } else if (name == "is" && in_cell_) {
       in_inline_ = true;
     } else if (name == "rPh") {
       ++phonetic_;
-    } else if (name == "t" && in_inline_ && phonetic_ == 0) {
+    } else if ((name == "v" && in_cell_) || (name == "t" && in_inline_ && phonetic_ == 0)) {
       capturing_ = true;
     }
   }
@@ -335,9 +333,7 @@ class SheetHandler : public XmlHandler {
   }
 
  private:
-  std::string cell_name() const {
-    return column_letters(column_) + std::to_string(row_.line);
-  }
+  std::string cell_name() const { return column_letters(column_) + std::to_string(row_.line); }
 
   [[noreturn]] void too_long() const {
     throw Error(sqlstate::kFileOverCap, "cell " + cell_name() + " is longer than " +
@@ -383,8 +379,7 @@ class SheetHandler : public XmlHandler {
   void place_cell(std::string text) {
     if (text.empty()) return;
     if (column_ >= limits_.max_columns)
-      throw Error(sqlstate::kFileOverCap, "row " + std::to_string(row_.line) +
-                                              " has more than " +
+      throw Error(sqlstate::kFileOverCap, "row " + std::to_string(row_.line) + " has more than " +
                                               std::to_string(limits_.max_columns) + " columns");
     if (static_cast<int64_t>(text.size()) > limits_.max_cell_bytes) too_long();
     if (static_cast<size_t>(column_) >= row_.cells.size())
@@ -483,7 +478,8 @@ void read_workbook(std::string_view data, const TableLimits& limits, const std::
 void read_xlsx(std::string_view data, const TableLimits& limits, const std::string& sheet,
                const RowSink& sink) {
   constexpr std::string_view kCompoundFile = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
-  const std::string hint = "Open it in a spreadsheet program and save it as Excel Workbook (.xlsx).";
+  const std::string hint =
+      "Open it in a spreadsheet program and save it as Excel Workbook (.xlsx).";
   if (static_cast<int64_t>(data.size()) > limits.max_file_bytes)
     throw Error(sqlstate::kFileOverCap,
                 "the file is larger than " + std::to_string(limits.max_file_bytes) + " bytes");
@@ -495,8 +491,7 @@ void read_xlsx(std::string_view data, const TableLimits& limits, const std::stri
     read_workbook(data, limits, sheet, sink);
   } catch (const Error& e) {
     if (e.sqlstate() != sqlstate::kUnreadableFile) throw;
-    throw Error(sqlstate::kUnreadableFile, "the file is not a valid XLSX workbook", e.what(),
-                hint);
+    throw Error(sqlstate::kUnreadableFile, "the file is not a valid XLSX workbook", e.what(), hint);
   }
 }
 

@@ -48,8 +48,7 @@ void* counted_realloc(void* ptr, size_t size) {
   char* block = static_cast<char*>(ptr) - kHeader;
   size_t old_size;
   std::memcpy(&old_size, block, sizeof old_size);
-  if (size > old_size && size - old_size > kParserMemoryCap - parser_memory_in_use)
-    return nullptr;
+  if (size > old_size && size - old_size > kParserMemoryCap - parser_memory_in_use) return nullptr;
   auto* grown = static_cast<char*>(std::realloc(block, size + kHeader));
   if (!grown) return nullptr;
   std::memcpy(grown, &size, sizeof size);
@@ -151,9 +150,9 @@ void XmlStream::parse(std::string_view piece, bool last) {
   const XML_Error error = XML_GetErrorCode(parser);
   if (error == XML_ERROR_NO_MEMORY)
     throw Error(sqlstate::kFileOverCap, "an element of " + part_ + " is too large to read");
-  throw Error(sqlstate::kUnreadableFile,
-              part_ + " line " + std::to_string(XML_GetCurrentLineNumber(parser)) + ": " +
-                  XML_ErrorString(error));
+  throw Error(sqlstate::kUnreadableFile, part_ + " line " +
+                                             std::to_string(XML_GetCurrentLineNumber(parser)) +
+                                             ": " + XML_ErrorString(error));
 }
 
 }  // namespace khata

@@ -20,7 +20,7 @@ constexpr uint16_t kZip64Extra = 0x0001;
 constexpr uint16_t kStored = 0;
 constexpr uint16_t kDeflated = 8;
 constexpr uint16_t kEncrypted = 0x0001;
-constexpr size_t kChunkBytes = 64 * 1024;
+constexpr size_t kChunkBytes = size_t{64} << 10;
 // The expansion ratio is judged only past this many inflated bytes: small parts may expand
 // a lot, harmlessly.
 constexpr int64_t kRatioGraceBytes = 1 << 20;
@@ -183,8 +183,7 @@ std::string_view ZipArchive::entry_data(const Entry& entry) const {
   return local.bytes(entry.compressed_size);
 }
 
-void ZipArchive::read(std::string_view name,
-                      const std::function<void(std::string_view)>& chunk) {
+void ZipArchive::read(std::string_view name, const std::function<void(std::string_view)>& chunk) {
   const Entry* entry = find(name);
   if (!entry) corrupt("has no part " + std::string(name));
   if (entry->flags & kEncrypted) corrupt("is encrypted");
@@ -211,8 +210,7 @@ void ZipArchive::read(std::string_view name,
                std::to_string(limits_.max_expansion_ratio) + " times when unpacked");
     if (static_cast<uint64_t>(produced) > entry->size)
       corrupt("holds more data than its directory says for " + entry->name);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(piece.data()),
-                static_cast<uInt>(piece.size()));
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(piece.data()), static_cast<uInt>(piece.size()));
     chunk(piece);
   };
 

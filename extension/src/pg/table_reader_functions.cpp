@@ -37,9 +37,9 @@ KHATA_FUNCTION(khata_read_table) {
   const auto size = khata::pg::pg_call(
       [&] { return static_cast<int64_t>(toast_raw_datum_size(PG_GETARG_DATUM(0))) - VARHDRSZ; });
   if (size > options.limits.max_file_bytes)
-    throw khata::Error(khata::sqlstate::kFileOverCap,
-                       "the file is larger than " +
-                           std::to_string(options.limits.max_file_bytes) + " bytes");
+    throw khata::Error(
+        khata::sqlstate::kFileOverCap,
+        "the file is larger than " + std::to_string(options.limits.max_file_bytes) + " bytes");
   const bytea* data = khata::pg::pg_call([&] { return PG_GETARG_BYTEA_PP(0); });
 
   auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);

@@ -13,7 +13,8 @@ using Rows = std::vector<khata::SourceRow>;
 
 Rows read(const std::string& text, const khata::TableLimits& limits = {}, char delimiter = 0) {
   Rows rows;
-  khata::read_csv(text, limits, delimiter, [&](const khata::SourceRow& row) { rows.push_back(row); });
+  khata::read_csv(text, limits, delimiter,
+                  [&](const khata::SourceRow& row) { rows.push_back(row); });
   return rows;
 }
 
@@ -67,9 +68,7 @@ TEST(CsvReader, BlankLinesAreSkippedButCounted) {
   EXPECT_EQ(rows[1].line, 5);
 }
 
-TEST(CsvReader, LastLineWithoutLineEndIsRead) {
-  EXPECT_EQ(read("a\nb").back().cells, Cells{"b"});
-}
+TEST(CsvReader, LastLineWithoutLineEndIsRead) { EXPECT_EQ(read("a\nb").back().cells, Cells{"b"}); }
 
 TEST(CsvReader, TrailingEmptyCellsAreDropped) {
   EXPECT_EQ(read("a,b,,,\n").front().cells, (Cells{"a", "b"}));

@@ -54,14 +54,17 @@ std::string fixture(const std::string& name) {
 
 TEST(HeaderNames, AreTrimmedLowerCasedAndInnerSpacesCollapsed) {
   EXPECT_EQ(khata::normalize_header_name("  Customer \t  ID\r\n"), "customer id");
-  EXPECT_EQ(khata::normalize_header_name("\xC2\xA0" "Amount\xC2\xA0"), "amount");
+  EXPECT_EQ(khata::normalize_header_name("\xC2\xA0"
+                                         "Amount\xC2\xA0"),
+            "amount");
   EXPECT_EQ(khata::normalize_header_name("Bill Date (DD/MM)"), "bill date (dd/mm)");
   EXPECT_EQ(khata::normalize_header_name("নাম"), "নাম");
   EXPECT_EQ(khata::normalize_header_name("   "), "");
 }
 
 TEST(ReadTable, CsvRowsBecomeObjectsKeyedByTheHeader) {
-  const Records records = read("Customer Name, Amount ,Note\r\nRahim, 1018.5 ,\r\n\r\n\"Karim\"\"s\",250,x\r\n");
+  const Records records =
+      read("Customer Name, Amount ,Note\r\nRahim, 1018.5 ,\r\n\r\n\"Karim\"\"s\",250,x\r\n");
   ASSERT_EQ(records.size(), 2u);
   EXPECT_EQ(records[0].first, 2);
   EXPECT_EQ(records[0].second, (nlohmann::json{{"customer name", "Rahim"}, {"amount", "1018.5"}}))
@@ -136,9 +139,7 @@ TEST(ReadTable, ValueUnderAnUnnamedColumnIsRefused) {
   EXPECT_STREQ(e.what(), "row 2 has a value in column B, which has no header");
 }
 
-TEST(ReadTable, RowOfNoBreakSpacesIsBlank) {
-  EXPECT_TRUE(read("a\n\xC2\xA0\n").empty());
-}
+TEST(ReadTable, RowOfNoBreakSpacesIsBlank) { EXPECT_TRUE(read("a\n\xC2\xA0\n").empty()); }
 
 TEST(TableOptions, SheetDelimiterAndLowerCapsAreTaken) {
   const khata::TableOptions options = khata::parse_table_options(

@@ -4,8 +4,8 @@
 
 namespace {
 
-using khata::DateKind;
 using khata::date_kind_of_format;
+using khata::DateKind;
 using khata::serial_to_iso;
 using khata::shortest_decimal;
 

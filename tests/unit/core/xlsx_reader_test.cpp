@@ -49,8 +49,8 @@ TEST(XlsxReader, OpenpyxlWorkbookReadsWithDatesNumbersAndSparseRows) {
   EXPECT_EQ(rows[1].cells, (Cells{"Rahim Traders", "C-001", "B-1001", "1018.5", "2024-01-15",
                                   "2024-02-14", "2024-01"}));
   EXPECT_EQ(rows[3].line, 5) << "row 4 is blank and skipped";
-  EXPECT_EQ(rows[3].cells, (Cells{"  Nodi Store  ", "C-003", "B-1003", "0.3", "2024-02-29", "",
-                                  "2024-02"}));
+  EXPECT_EQ(rows[3].cells,
+            (Cells{"  Nodi Store  ", "C-003", "B-1003", "0.3", "2024-02-29", "", "2024-02"}));
   EXPECT_EQ(rows[4].line, 9) << "a sparse sheet keeps its row numbers";
   EXPECT_EQ(rows[4].cells, (Cells{"Padma Electric", "C-004", "B-1004", "12000",
                                   "2024-03-05T14:30:00", "2024-04-04", "TRUE"}));
@@ -98,25 +98,27 @@ TEST(XlsxReader, SerialSixtyKeepsItsNumberAndOtherFormatsStayNumbers) {
   const std::string styles =
       "<numFmts><numFmt numFmtId=\"164\" formatCode=\"0.00\"/></numFmts>"
       "<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/><xf numFmtId=\"164\"/></cellXfs>";
-  const auto rows = read(workbook("<row r=\"1\"><c s=\"1\"><v>60</v></c><c s=\"2\"><v>45306</v>"
-                                  "</c><c s=\"9\"><v>7</v></c></row>",
-                                  {}, styles));
+  const auto rows =
+      read(workbook("<row r=\"1\"><c s=\"1\"><v>60</v></c><c s=\"2\"><v>45306</v>"
+                    "</c><c s=\"9\"><v>7</v></c></row>",
+                    {}, styles));
   EXPECT_EQ(rows[0].cells, (Cells{"60", "45306", "7"}));
 }
 
 TEST(XlsxReader, InlineAndSharedStringsAndCellsOutOfOrder) {
-  const auto rows = read(workbook("<row r=\"3\"><c r=\"C3\" t=\"s\"><v>1</v></c>"
-                                  "<c r=\"A3\" t=\"inlineStr\"><is><t>a</t></is></c></row>",
-                                  "<si><t>zero</t></si><si><t>one</t></si>"));
+  const auto rows =
+      read(workbook("<row r=\"3\"><c r=\"C3\" t=\"s\"><v>1</v></c>"
+                    "<c r=\"A3\" t=\"inlineStr\"><is><t>a</t></is></c></row>",
+                    "<si><t>zero</t></si><si><t>one</t></si>"));
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].line, 3);
   EXPECT_EQ(rows[0].cells, (Cells{"a", "", "one"}));
 }
 
 TEST(XlsxReader, WorkbookWithoutSharedStringsOrStylesReads) {
-  EXPECT_EQ(read(workbook("<row><c><v>1</v></c></row><row><c t=\"b\"><v>1</v></c></row>"))
-                .back().cells,
-            Cells{"TRUE"});
+  EXPECT_EQ(
+      read(workbook("<row><c><v>1</v></c></row><row><c t=\"b\"><v>1</v></c></row>")).back().cells,
+      Cells{"TRUE"});
 }
 
 TEST(XlsxReader, DoctypeInTheSheetIsRefusedNeverResolved) {
@@ -125,17 +127,17 @@ TEST(XlsxReader, DoctypeInTheSheetIsRefusedNeverResolved) {
       "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
       "<sheetData><row r=\"1\"><c t=\"inlineStr\"><is><t>&xxe;</t></is></c></row></sheetData>"
       "</worksheet>";
-  const std::string data = khata::testing::ZipBuilder()
-                               .add("xl/workbook.xml",
-                                    std::string("<workbook xmlns:r=\"") + khata::testing::kRelNs +
-                                        "\"><sheets><sheet name=\"S\" r:id=\"rId1\"/></sheets>"
-                                        "</workbook>")
-                               .add("xl/_rels/workbook.xml.rels",
-                                    std::string("<Relationships><Relationship Id=\"rId1\" Type=\"") +
-                                        khata::testing::kRelNs +
-                                        "/worksheet\" Target=\"worksheets/s.xml\"/></Relationships>")
-                               .add("xl/worksheets/s.xml", xxe)
-                               .build();
+  const std::string data =
+      khata::testing::ZipBuilder()
+          .add("xl/workbook.xml", std::string("<workbook xmlns:r=\"") + khata::testing::kRelNs +
+                                      "\"><sheets><sheet name=\"S\" r:id=\"rId1\"/></sheets>"
+                                      "</workbook>")
+          .add("xl/_rels/workbook.xml.rels",
+               std::string("<Relationships><Relationship Id=\"rId1\" Type=\"") +
+                   khata::testing::kRelNs +
+                   "/worksheet\" Target=\"worksheets/s.xml\"/></Relationships>")
+          .add("xl/worksheets/s.xml", xxe)
+          .build();
   const khata::Error e = error_of(data);
   EXPECT_EQ(e.sqlstate(), "22K62");
   EXPECT_STREQ(e.what(),
@@ -166,8 +168,9 @@ TEST(XlsxReader, ZipBombSheetIsRefusedWithoutInflatingIt) {
   sheet += std::string(100u << 20, ' ');
   sheet += "</sheetData></worksheet>";
   khata::testing::ZipBuilder bomb;
-  bomb.add("xl/workbook.xml", std::string("<workbook xmlns:r=\"") + khata::testing::kRelNs +
-                                  "\"><sheets><sheet name=\"S\" r:id=\"rId1\"/></sheets></workbook>");
+  bomb.add("xl/workbook.xml",
+           std::string("<workbook xmlns:r=\"") + khata::testing::kRelNs +
+               "\"><sheets><sheet name=\"S\" r:id=\"rId1\"/></sheets></workbook>");
   bomb.add("xl/_rels/workbook.xml.rels",
            std::string("<Relationships><Relationship Id=\"rId1\" Type=\"") +
                khata::testing::kRelNs + "/worksheet\" Target=\"sheet.xml\"/></Relationships>");
@@ -182,9 +185,9 @@ TEST(XlsxReader, ZipBombSheetIsRefusedWithoutInflatingIt) {
 TEST(XlsxReader, RowsOverTheCapAreRefused) {
   khata::TableLimits limits;
   limits.max_rows = 2;
-  const std::string data =
-      workbook("<row r=\"1\"><c><v>1</v></c></row><row r=\"2\"/><row r=\"5\"><c><v>2</v></c></row>"
-               "<row r=\"7\"><c><v>3</v></c></row>");
+  const std::string data = workbook(
+      "<row r=\"1\"><c><v>1</v></c></row><row r=\"2\"/><row r=\"5\"><c><v>2</v></c></row>"
+      "<row r=\"7\"><c><v>3</v></c></row>");
   const khata::Error e = error_of(data, limits);
   EXPECT_EQ(e.sqlstate(), "22K61");
   EXPECT_STREQ(e.what(), "the sheet has more than 2 rows");
@@ -193,9 +196,10 @@ TEST(XlsxReader, RowsOverTheCapAreRefused) {
 TEST(XlsxReader, ColumnsOverTheCapAreRefusedButEmptyStyledCellsAreNot) {
   khata::TableLimits limits;
   limits.max_columns = 3;
-  EXPECT_EQ(read(workbook("<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"XFD1\" s=\"1\"/></row>"),
-                 {}, limits)
-                .front().cells,
+  EXPECT_EQ(read(workbook("<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"XFD1\" s=\"1\"/></row>"), {},
+                 limits)
+                .front()
+                .cells,
             Cells{"1"});
   const khata::Error e = error_of(workbook("<row r=\"4\"><c r=\"D4\"><v>1</v></c></row>"), limits);
   EXPECT_EQ(e.sqlstate(), "22K61");
@@ -267,8 +271,8 @@ TEST(XlsxReader, MalformedCellsAreRefusedWithTheirName) {
 }
 
 TEST(XlsxReader, LegacyExcelFileIsRefusedWithAHint) {
-  const khata::Error e = error_of(std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) +
-                                  std::string(600, '\0'));
+  const khata::Error e =
+      error_of(std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(600, '\0'));
   EXPECT_EQ(e.sqlstate(), "22K60");
   EXPECT_EQ(e.detail(), "It is an Excel 97-2003 workbook (.xls) or a password-protected one.");
 }
@@ -281,11 +285,12 @@ TEST(XlsxReader, CsvBytesAreNotAWorkbook) {
 
 TEST(XlsxReader, RelationshipOutsideTheArchiveIsRefused) {
   khata::testing::ZipBuilder zip;
-  zip.add("xl/workbook.xml", std::string("<workbook xmlns:r=\"") + khata::testing::kRelNs +
-                                 "\"><sheets><sheet name=\"S\" r:id=\"rId1\"/></sheets></workbook>");
+  zip.add("xl/workbook.xml",
+          std::string("<workbook xmlns:r=\"") + khata::testing::kRelNs +
+              "\"><sheets><sheet name=\"S\" r:id=\"rId1\"/></sheets></workbook>");
   zip.add("xl/_rels/workbook.xml.rels",
-          std::string("<Relationships><Relationship Id=\"rId1\" Type=\"") +
-              khata::testing::kRelNs + "/worksheet\" Target=\"../../../etc/passwd\"/></Relationships>");
+          std::string("<Relationships><Relationship Id=\"rId1\" Type=\"") + khata::testing::kRelNs +
+              "/worksheet\" Target=\"../../../etc/passwd\"/></Relationships>");
   EXPECT_EQ(error_of(zip.build()).detail(),
             "a relationship points outside the archive: xl/../../../etc/passwd");
 }

@@ -103,7 +103,7 @@ class ZipBuilder {
     u16(out, 20);
     u16(out, 0);  // flags
     u16(out, e.method);
-    u16(out, 0);  // time
+    u16(out, 0);       // time
     u16(out, 0x5821);  // 2024-01-01
     u32(out, e.crc);
     u32(out, static_cast<uint32_t>(e.stored.size()));
@@ -130,21 +130,22 @@ inline ZipBuilder workbook_parts(const std::string& sheet_data, const std::strin
   zip.add("_rels/.rels", rels + "<Relationship Id=\"rId1\" Type=\"" + type +
                              "officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>");
   zip.add("xl/workbook.xml", std::string("<workbook xmlns=\"") + kMainNs + "\" xmlns:r=\"" +
-                                 kRelNs + "\">" +
-                                 (date1904 ? "<workbookPr date1904=\"1\"/>" : "") +
+                                 kRelNs + "\">" + (date1904 ? "<workbookPr date1904=\"1\"/>" : "") +
                                  "<sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/>"
                                  "</sheets></workbook>");
   zip.add("xl/_rels/workbook.xml.rels",
           rels + "<Relationship Id=\"rId1\" Type=\"" + type +
               "worksheet\" Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" Type=\"" +
-              type + "sharedStrings\" Target=\"sharedStrings.xml\"/><Relationship Id=\"rId3\" "
-              "Type=\"" + type + "styles\" Target=\"styles.xml\"/></Relationships>");
+              type +
+              "sharedStrings\" Target=\"sharedStrings.xml\"/><Relationship Id=\"rId3\" "
+              "Type=\"" +
+              type + "styles\" Target=\"styles.xml\"/></Relationships>");
   if (!strings.empty())
-    zip.add("xl/sharedStrings.xml", std::string("<sst xmlns=\"") + kMainNs + "\">" + strings +
-                                        "</sst>");
+    zip.add("xl/sharedStrings.xml",
+            std::string("<sst xmlns=\"") + kMainNs + "\">" + strings + "</sst>");
   if (!styles.empty())
-    zip.add("xl/styles.xml", std::string("<styleSheet xmlns=\"") + kMainNs + "\">" + styles +
-                                 "</styleSheet>");
+    zip.add("xl/styles.xml",
+            std::string("<styleSheet xmlns=\"") + kMainNs + "\">" + styles + "</styleSheet>");
   zip.add("xl/worksheets/sheet1.xml", std::string("<worksheet xmlns=\"") + kMainNs +
                                           "\"><sheetData>" + sheet_data +
                                           "</sheetData></worksheet>");

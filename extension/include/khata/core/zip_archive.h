@@ -15,8 +15,8 @@ namespace khata {
 
 class ZipArchive {
  public:
-  // Reads the central directory; `data` must outlive the archive. Throws khata::Error: 22K60 when `data` is not a readable ZIP
-  // archive, 22K61 when it has more entries than the cap.
+  // Reads the central directory; `data` must outlive the archive. Throws khata::Error: 22K60 when
+  // `data` is not a readable ZIP archive, 22K61 when it has more entries than the cap.
   ZipArchive(std::string_view data, const TableLimits& limits);
 
   // Whether an entry of this name exists (names compare case-insensitively, as in OPC).
