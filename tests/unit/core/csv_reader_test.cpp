@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "khata/core/error.h"
+#include "tabular_support.h"
 
 namespace {
 
@@ -19,13 +20,7 @@ Rows read(const std::string& text, const khata::TableLimits& limits = {}, char d
 }
 
 khata::Error error_of(const std::string& text, const khata::TableLimits& limits = {}) {
-  try {
-    read(text, limits);
-  } catch (const khata::Error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error for: " << text;
-  return khata::Error("00000", "none");
+  return khata::testing::error_of_call([&] { read(text, limits); });
 }
 
 using Cells = std::vector<std::string>;

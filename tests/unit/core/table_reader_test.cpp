@@ -4,17 +4,16 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "khata/core/error.h"
-#include "zip_builder.h"
+#include "tabular_support.h"
 
 namespace {
 
+using khata::testing::fixture;
 using Records = std::vector<std::pair<int64_t, nlohmann::json>>;
 
 Records read(const std::string& data, const khata::TableOptions& options = {}) {
@@ -26,30 +25,11 @@ Records read(const std::string& data, const khata::TableOptions& options = {}) {
 }
 
 khata::Error error_of(const std::string& data, const khata::TableOptions& options = {}) {
-  try {
-    read(data, options);
-  } catch (const khata::Error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error";
-  return khata::Error("00000", "none");
+  return khata::testing::error_of_call([&] { read(data, options); });
 }
 
 khata::Error option_error(std::optional<std::string_view> format, std::string_view json) {
-  try {
-    khata::parse_table_options(format, json);
-  } catch (const khata::Error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error for " << json;
-  return khata::Error("00000", "none");
-}
-
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(KHATA_FIXTURES_DIR) + "/tabular/" + name, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  return khata::testing::error_of_call([&] { khata::parse_table_options(format, json); });
 }
 
 TEST(HeaderNames, AreTrimmedLowerCasedAndInnerSpacesCollapsed) {

@@ -2,26 +2,18 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "khata/core/error.h"
+#include "tabular_support.h"
 #include "zip_builder.h"
 
 namespace {
 
 using Cells = std::vector<std::string>;
+using khata::testing::fixture;
 using khata::testing::workbook;
-
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(KHATA_FIXTURES_DIR) + "/tabular/" + name, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  if (out.str().empty()) ADD_FAILURE() << "missing fixture " << name;
-  return out.str();
-}
 
 std::vector<khata::SourceRow> read(const std::string& data, const std::string& sheet = {},
                                    const khata::TableLimits& limits = {}) {
@@ -32,13 +24,7 @@ std::vector<khata::SourceRow> read(const std::string& data, const std::string& s
 
 khata::Error error_of(const std::string& data, const khata::TableLimits& limits = {},
                       const std::string& sheet = {}) {
-  try {
-    read(data, sheet, limits);
-  } catch (const khata::Error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error";
-  return khata::Error("00000", "none");
+  return khata::testing::error_of_call([&] { read(data, sheet, limits); });
 }
 
 TEST(XlsxReader, OpenpyxlWorkbookReadsWithDatesNumbersAndSparseRows) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "khata/core/error.h"
+#include "tabular_support.h"
 #include "zip_builder.h"
 
 namespace {
@@ -23,16 +24,12 @@ std::string read_entry(khata::ZipArchive& zip, const std::string& name, int64_t*
 // The error of reading `name` from `archive`, or of opening the archive.
 khata::Error error_of(const std::string& archive, const std::string& name,
                       const khata::TableLimits& limits = {}, int64_t* inflated = nullptr) {
-  try {
+  return khata::testing::error_of_call([&] {
     khata::ZipArchive zip(archive, limits);
     zip.read(name, [&](std::string_view piece) {
       if (inflated) *inflated += static_cast<int64_t>(piece.size());
     });
-  } catch (const khata::Error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error reading " << name;
-  return khata::Error("00000", "none");
+  });
 }
 
 TEST(ZipArchive, DeflatedAndStoredEntriesReadBack) {
