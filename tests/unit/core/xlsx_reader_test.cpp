@@ -168,6 +168,17 @@ TEST(XlsxReader, ZipBombSheetIsRefusedWithoutInflatingIt) {
   EXPECT_STREQ(e.what(), "a part of the workbook expands more than 250 times when unpacked");
 }
 
+TEST(XlsxReader, HugeXmlTokenStopsAtTheParsersMemoryCap) {
+  // One 64 MB attribute: expat would have to buffer all of it.
+  const std::string sheet =
+      "<row r=\"1\"><c r=\"A1\" x=\"" + std::string(64u << 20, 'a') + "\"><v>1</v></c></row>";
+  khata::TableLimits limits;
+  limits.max_expansion_ratio = 100000;
+  const khata::Error e = error_of(workbook(sheet), limits);
+  EXPECT_EQ(e.sqlstate(), "22K61");
+  EXPECT_STREQ(e.what(), "an element of xl/worksheets/sheet1.xml is too large to read");
+}
+
 TEST(XlsxReader, RowsOverTheCapAreRefused) {
   khata::TableLimits limits;
   limits.max_rows = 2;
