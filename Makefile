@@ -15,6 +15,7 @@ OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard extension/src/core/*.cpp extension
 PG_CPPFLAGS = -Iextension/include
 PG_CXXFLAGS = -std=c++17 -MMD -MP -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 SHLIB_LINK = -lstdc++
+SHLIB_LINK += -lz -lexpat  # khata.read_table: ZIP inflation and XML parsing of XLSX files
 EXTRA_CLEAN = $(OBJS:.o=.d)
 # Debian's server is built with LLVM: PGXS also emits bitcode, which must see the C++ flags.
 COMPILE.cxx.bc = $(CLANG) -xc++ -std=c++17 -Wno-ignored-attributes $(BITCODE_CXXFLAGS) $(CPPFLAGS) -flto=thin -emit-llvm -c

@@ -15,6 +15,8 @@ KHATA_PACKAGES=(
   postgresql-$PG_MAJOR postgresql-client-$PG_MAJOR postgresql-server-dev-$PG_MAJOR
   postgresql-$PG_MAJOR-pgtap postgresql-$PG_MAJOR-cron
   libpq-dev libpistache-dev nlohmann-json3-dev libssl-dev libgtest-dev wrk
+  zlib1g-dev    # khata.read_table: inflating XLSX archives
+  libexpat1-dev # khata.read_table: parsing XLSX parts
   python3 python3-pytest python3-requests python3-psycopg2 python3-jwt python3-cryptography
 )
 
