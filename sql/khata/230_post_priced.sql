@@ -1,5 +1,6 @@
 -- Priced posting: quote an operation and post the amount, the fee and the commissions as one
--- journal, counting the amount against the sender's spending limits in the same transaction.
+-- journal, counting what leaves the sender (amount + fee) against its spending limits in the
+-- same transaction.
 
 CREATE FUNCTION khata.post_priced(
   schedule bigint, operation text, amount bigint, accounts jsonb, idempotency_key text,
@@ -57,7 +58,7 @@ BEGIN
     IF NOT account_of_role ? 'sender' THEN
       RAISE EXCEPTION 'operation % needs an account for role "sender"', operation USING ERRCODE = '22023';
     END IF;
-    limits := khata.spend((account_of_role ->> 'sender')::bigint, amount, moment);
+    limits := khata.spend((account_of_role ->> 'sender')::bigint, (q ->> 'total_debited')::bigint, moment);
   END IF;
 
   posted := khata.post_journal(book, idempotency_key, legs, memo,
@@ -69,5 +70,6 @@ $$;
 COMMENT ON FUNCTION khata.post_priced(bigint, text, bigint, jsonb, text, jsonb, text, jsonb, timestamptz, boolean) IS
   'Quotes an operation (khata.quote) and posts amount, fee and commissions as one journal, '
   'accounts mapping each role of the quote (sender, receiver, platform, agent...) to an '
-  'account id; counts the amount against the sender''s spending limits (22K25/22K26) unless '
+  'account id; counts what the sender pays (amount + fee) against its spending limits '
+  '(22K25/22K26) unless '
   'count_spending is false. A repeated key returns the first posting and its quote.';

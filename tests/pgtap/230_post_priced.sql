@@ -25,7 +25,8 @@ SELECT is((SELECT posted FROM khata.account_row(:agent)), 101500::bigint,
   'cash_out_1000_credits_agent_1015 (amount and commission)');
 SELECT is((SELECT posted FROM khata.account_row(:platform)), 10000 + 1850 - 1500::bigint,
   'the platform keeps the fee less the commission');
-SELECT is(khata.spent(:consumer, 'day'), 100000::bigint, 'the amount counts against the daily limit');
+SELECT is(khata.spent(:consumer, 'day'), 101850::bigint,
+  'what leaves the consumer (amount + fee) counts against the daily limit');
 SELECT is_empty($$ SELECT * FROM khata.verify_book(khata.book_id('priced-test')) $$, 'the book balances');
 
 SELECT khata.set_setting(:book, 'agent_commission_rate', '2.0');
@@ -33,7 +34,7 @@ SELECT khata.post_priced(:schedule, 'cash_out', 100000, :'roles', 'co-1') AS aga
 SELECT is((:'again'::jsonb ->> 'replayed')::boolean, true, 'a repeated key is a replay');
 SELECT is(:'again'::jsonb -> 'quote', :'r'::jsonb -> 'quote', 'the replay returns the first quote');
 SELECT is((SELECT posted FROM khata.account_row(:agent)), 101500::bigint, 'and posts nothing');
-SELECT is(khata.spent(:consumer, 'day'), 100000::bigint, 'nor counts the amount again');
+SELECT is(khata.spent(:consumer, 'day'), 101850::bigint, 'nor counts the amount again');
 SELECT throws_ok(format($$ SELECT khata.post_priced(%s, 'cash_out', 200000, %L, 'co-1') $$, :schedule, :'roles'),
   '23K01', NULL, 'the same key for another amount is a conflict');
 
@@ -42,7 +43,7 @@ SELECT is((khata.post_priced(:schedule, 'cash_out', 100000, :'roles', 'co-2') ->
 
 SELECT throws_ok(format($$ SELECT khata.post_priced(%s, 'cash_out', 500000, %L, 'co-3') $$, :schedule, :'roles'),
   '22K06', NULL, 'a cash out beyond the balance is an overdraft');
-SELECT is(khata.spent(:consumer, 'day'), 200000::bigint, 'a refused posting counts nothing');
+SELECT is(khata.spent(:consumer, 'day'), 203700::bigint, 'a refused posting counts nothing');
 SELECT khata.set_spending_limits(:consumer, 250000, NULL);
 SELECT throws_ok(format($$ SELECT khata.post_priced(%s, 'cash_out', 60000, %L, 'co-4') $$, :schedule, :'roles'),
   '22K25', NULL, 'a cash out past the daily limit is refused');
