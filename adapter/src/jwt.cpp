@@ -47,7 +47,8 @@ Json decode_part(std::string_view part, const char* what) {
   const auto bytes = base64url_decode(part);
   if (!bytes) throw JwtError(std::string("the token's ") + what + " is not base64url");
   Json value = Json::parse(*bytes, nullptr, false);
-  if (!value.is_object()) throw JwtError(std::string("the token's ") + what + " is not a JSON object");
+  if (!value.is_object())
+    throw JwtError(std::string("the token's ") + what + " is not a JSON object");
   return value;
 }
 
@@ -76,8 +77,9 @@ JwtKeys JwtKeys::from_pem(const std::string& private_pem, const std::string& pub
 }
 
 std::string JwtKeys::sign(const Json& claims) const {
-  const std::string input = base64url_encode(R"({"alg":"RS256","typ":"JWT"})") + "." +
-                            base64url_encode(claims.dump(-1, ' ', false, Json::error_handler_t::replace));
+  const std::string input =
+      base64url_encode(R"({"alg":"RS256","typ":"JWT"})") + "." +
+      base64url_encode(claims.dump(-1, ' ', false, Json::error_handler_t::replace));
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   size_t length = 0;
   if (!ctx ||
@@ -90,7 +92,8 @@ std::string JwtKeys::sign(const Json& claims) const {
                      reinterpret_cast<const unsigned char*>(input.data()), input.size()) != 1)
     throw JwtError("signing failed");
   return input + "." +
-         base64url_encode(std::string_view(reinterpret_cast<const char*>(signature.data()), length));
+         base64url_encode(
+             std::string_view(reinterpret_cast<const char*>(signature.data()), length));
 }
 
 Json JwtKeys::verify(const std::string& token, const JwtExpectations& expect) const {
@@ -115,14 +118,16 @@ Json JwtKeys::verify(const std::string& token, const JwtExpectations& expect) co
                        second) != 1)
     throw JwtError("the token's signature does not verify");
 
-  Json claims = decode_part(std::string_view(token).substr(first + 1, second - first - 1), "payload");
+  Json claims =
+      decode_part(std::string_view(token).substr(first + 1, second - first - 1), "payload");
   const Json& exp = claims.value("exp", Json());
   if (!exp.is_number()) throw JwtError("the token has no exp");
   if (exp.get<double>() + static_cast<double>(expect.leeway) <= static_cast<double>(expect.now))
     throw JwtError("the token has expired");
   const Json& nbf = claims.value("nbf", Json());
-  if (!nbf.is_null() && (!nbf.is_number() || nbf.get<double>() - static_cast<double>(expect.leeway) >
-                                                 static_cast<double>(expect.now)))
+  if (!nbf.is_null() &&
+      (!nbf.is_number() ||
+       nbf.get<double>() - static_cast<double>(expect.leeway) > static_cast<double>(expect.now)))
     throw JwtError("the token is not valid yet");
   if (claims.value("iss", Json()) != expect.issuer) throw JwtError("the token's issuer is wrong");
   if (!has_audience(claims.value("aud", Json()), expect.audience))

@@ -40,9 +40,8 @@ bool log_enabled(LogLevel level) { return static_cast<int>(level) >= threshold.l
 void log_event(LogLevel level, const std::string& message, nlohmann::json fields) {
   if (!log_enabled(level)) return;
   static const char* names[] = {"info", "warn", "error"};
-  nlohmann::json line = {{"time", now_iso()},
-                         {"level", names[static_cast<int>(level)]},
-                         {"msg", message}};
+  nlohmann::json line = {
+      {"time", now_iso()}, {"level", names[static_cast<int>(level)]}, {"msg", message}};
   if (fields.is_object()) line.update(fields);
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   // One write per line keeps lines whole between threads.

@@ -83,8 +83,7 @@ MultipartForm parse_multipart(std::string_view body, const std::string& boundary
     const size_t next = body.find("\r\n" + delimiter, content_start);
     if (next == std::string_view::npos) throw MultipartError("the body ends inside a part");
     const std::string_view content = body.substr(content_start, next - content_start);
-    if (form.fields.size() + form.files.size() >= max_parts)
-      throw MultipartError("too many parts");
+    if (form.fields.size() + form.files.size() >= max_parts) throw MultipartError("too many parts");
 
     std::optional<std::string> disposition;
     std::string content_type;
@@ -106,10 +105,10 @@ MultipartForm parse_multipart(std::string_view body, const std::string& boundary
     if (!field) throw MultipartError("a part has no name");
     auto filename = header_parameter(*disposition, "filename");
     if (filename) {
-      form.files.push_back(UploadedFile{std::move(*field), std::move(*filename),
-                                        content_type.empty() ? "application/octet-stream"
-                                                             : std::move(content_type),
-                                        std::string(content)});
+      form.files.push_back(
+          UploadedFile{std::move(*field), std::move(*filename),
+                       content_type.empty() ? "application/octet-stream" : std::move(content_type),
+                       std::string(content)});
     } else {
       form.fields.emplace_back(std::move(*field), std::string(content));
     }

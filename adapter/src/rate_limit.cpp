@@ -18,11 +18,20 @@ bool parse_window(std::string text, int64_t& seconds) {
   int64_t unit = 1;
   if (!text.empty() && std::isalpha(static_cast<unsigned char>(text.back()))) {
     switch (text.back()) {
-      case 's': unit = 1; break;
-      case 'm': unit = 60; break;
-      case 'h': unit = 3600; break;
-      case 'd': unit = 86400; break;
-      default: return false;
+      case 's':
+        unit = 1;
+        break;
+      case 'm':
+        unit = 60;
+        break;
+      case 'h':
+        unit = 3600;
+        break;
+      case 'd':
+        unit = 86400;
+        break;
+      default:
+        return false;
     }
     text.pop_back();
   }

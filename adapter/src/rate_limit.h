@@ -24,9 +24,9 @@ bool parse_rate_limit(const std::string& text, std::string& app, std::string& ti
 
 struct RateDecision {
   bool allowed = true;
-  int64_t limit = 0;      // of the rule with the fewest requests left
+  int64_t limit = 0;  // of the rule with the fewest requests left
   int64_t remaining = 0;
-  int64_t reset = 0;      // epoch seconds when that rule's window ends
+  int64_t reset = 0;  // epoch seconds when that rule's window ends
 };
 
 class RateLimiter {

@@ -54,8 +54,7 @@ bool percent_decode(const std::string& in, std::string& out) {
   return true;
 }
 
-RouteTable::RouteTable(std::vector<Route> routes,
-                       const std::map<std::string, std::string>& mounts)
+RouteTable::RouteTable(std::vector<Route> routes, const std::map<std::string, std::string>& mounts)
     : routes_(std::move(routes)) {
   param_names_.resize(routes_.size());
   for (size_t i = 0; i < routes_.size(); ++i) {

@@ -22,7 +22,9 @@ void RouteStore::load() {
   std::atomic_store(&table_, table);
 }
 
-void RouteStore::start_listening() { listener_ = std::thread([this] { listen_loop(); }); }
+void RouteStore::start_listening() {
+  listener_ = std::thread([this] { listen_loop(); });
+}
 
 void RouteStore::stop() {
   stopping_ = true;
@@ -45,8 +47,8 @@ void RouteStore::listen_loop() {
         continue;
       }
       try {
-        std::atomic_store(&table_, std::make_shared<const RouteTable>(connection.load_routes(),
-                                                                      mounts_));
+        std::atomic_store(&table_,
+                          std::make_shared<const RouteTable>(connection.load_routes(), mounts_));
       } catch (const std::exception& e) {
         log_event(LogLevel::error, "cannot reload routes", {{"error", e.what()}});
       }

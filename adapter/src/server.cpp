@@ -90,12 +90,11 @@ Json request_headers(const Pistache::Http::Request& request) {
   Json out = Json::object();
   for (const auto& [name, raw] : request.headers().rawList()) out[lower(name)] = raw.value();
   for (const auto& typed : request.headers().list()) {
-    const std::string name = lower(typed->name());
-    if (name == "authorization") continue;  // verified here; claims go on instead
     std::ostringstream value;
     typed->write(value);
-    out[name] = value.str();
+    if (!value.str().empty()) out[lower(typed->name())] = value.str();
   }
+  out.erase("authorization");  // verified here; its claims go on instead
   return out;
 }
 
