@@ -3,9 +3,11 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "config.h"
 #include "db.h"
@@ -70,8 +72,11 @@ int main(int argc, char** argv) {
     int signal = 0;
     sigwait(&signals, &signal);
     std::cerr << "khatad: shutting down" << std::endl;
-    // Requests are answered synchronously on the worker threads: shutdown joins them after
-    // the request each is running.
+    // Pistache's shutdown closes connections at once: first let running requests finish
+    // (up to 30 s), answering new ones 503.
+    shared->draining = true;
+    for (int i = 0; i < 3000 && shared->in_flight.load() > 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     endpoint.shutdown();
     shared->routes.stop();
   } catch (const std::exception& e) {

@@ -546,6 +546,7 @@ Shared::Shared(Config c, JwtKeys k)
 void RequestHandler::onRequest(const Pistache::Http::Request& request,
                                Pistache::Http::ResponseWriter response) {
   const auto started = std::chrono::steady_clock::now();
+  shared_->in_flight.fetch_add(1);
   // Nothing may escape: Pistache would answer with e.what() as the body.
   Outcome out;
   std::string id = "-";
@@ -554,7 +555,8 @@ void RequestHandler::onRequest(const Pistache::Http::Request& request,
     id = request_id_for(request);
     method = Pistache::Http::methodString(request.method());
     const Request r{request, id, method, request.resource(), request.address().host()};
-    out = Dispatcher(*shared_, r).run();
+    out =
+        shared_->draining ? adapter_error(503, "Shutting down", id) : Dispatcher(*shared_, r).run();
   } catch (const std::exception& e) {
     log_event(LogLevel::error, "request failed", {{"request_id", id}, {"error", e.what()}});
     out = adapter_error(500, "Internal server error (request " + id + ")", id);
@@ -572,6 +574,7 @@ void RequestHandler::onRequest(const Pistache::Http::Request& request,
   } catch (...) {
     // The client went away, or a header would not parse: nothing more to say to it.
   }
+  shared_->in_flight.fetch_sub(1);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   shared_->metrics.observe(out.route, out.status, seconds);

@@ -25,6 +25,9 @@ struct Shared {
   Metrics metrics;
   RateLimiter limiter;
   std::atomic<int> connections{0};
+  std::atomic<int> in_flight{0};
+  // Set on SIGTERM/SIGINT: requests still running finish, new ones are answered 503.
+  std::atomic<bool> draining{false};
 };
 
 class RequestHandler : public Pistache::Http::Handler {
