@@ -57,7 +57,7 @@ int bucket_index(int days_past_due, const std::vector<int>& bounds) {
 }
 
 std::vector<std::string> bucket_labels(const std::vector<int>& bounds) {
-  std::vector<std::string> labels{"current"};
+  std::vector<std::string> labels{"not_due"};
   int from = 1;
   for (int bound : bounds) {
     labels.push_back(std::to_string(from) + "-" + std::to_string(bound));

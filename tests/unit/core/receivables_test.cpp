@@ -49,8 +49,8 @@ TEST(AgingBuckets, PastTheLastBoundIsTheOpenEndedBucket) {
 
 TEST(AgingBuckets, LabelsNameEveryRange) {
   EXPECT_EQ(rv::bucket_labels(kStandard),
-            (std::vector<std::string>{"current", "1-30", "31-60", "61-90", "91+"}));
-  EXPECT_EQ(rv::bucket_labels({7}), (std::vector<std::string>{"current", "1-7", "8+"}));
+            (std::vector<std::string>{"not_due", "1-30", "31-60", "61-90", "91+"}));
+  EXPECT_EQ(rv::bucket_labels({7}), (std::vector<std::string>{"not_due", "1-7", "8+"}));
 }
 
 TEST(AgingBuckets, BoundsMustIncreaseAndBePositive) {

@@ -18,7 +18,7 @@ void validate_buckets(const std::vector<int>& bounds);
 // (1-30, 31-60, 61-90); n + 1 for the open-ended last bucket (91+).
 int bucket_index(int days_past_due, const std::vector<int>& bounds);
 
-// "current", "1-30", "31-60", "61-90", "91+" for {30, 60, 90}.
+// "not_due", "1-30", "31-60", "61-90", "91+" for {30, 60, 90}.
 std::vector<std::string> bucket_labels(const std::vector<int>& bounds);
 
 // --- payment terms -------------------------------------------------------------------------
