@@ -60,8 +60,9 @@ CREATE TABLE khata.document_status_history (
   FOREIGN KEY (book_id, document_id) REFERENCES khata.documents (book_id, id)
 );
 
+-- A report for a past date reads a document's status then from this index alone.
 CREATE INDEX document_status_history_document_idx
-  ON khata.document_status_history (book_id, document_id, effective_on);
+  ON khata.document_status_history (book_id, document_id, effective_on, id) INCLUDE (to_status);
 
 COMMENT ON TABLE khata.document_status_history IS
   'Every status a document took, with the date it took effect; reports for a past date read it.';
@@ -106,7 +107,9 @@ CREATE TABLE khata.allocations (
   CHECK (reversed_on IS NULL OR reversed_on >= effective_on)
 );
 
-CREATE INDEX allocations_document_idx ON khata.allocations (book_id, document_id);
+-- A report for a past date sums a document's allocations then from this index alone.
+CREATE INDEX allocations_document_idx ON khata.allocations (book_id, document_id)
+  INCLUDE (amount, discount, effective_on, reversed_on);
 CREATE INDEX allocations_payment_idx ON khata.allocations (book_id, payment_id);
 
 COMMENT ON TABLE khata.allocations IS
@@ -660,6 +663,8 @@ RETURNS TABLE (group_key jsonb, currency text, not_due bigint, aged bigint[], ov
                disputed bigint, outstanding bigint, documents bigint)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
+-- Grouping a few hundred thousand open documents by party fits in memory with this much.
+SET work_mem = '64MB'
 AS $$
 DECLARE
   n int;
@@ -703,30 +708,32 @@ BEGIN
 
   RETURN QUERY EXECUTE format($q$
     WITH owing AS (
-      SELECT %1$s d.currency,
-             CASE WHEN st.status = 'disputed' THEN -1
-                  WHEN d.due_date >= $2 THEN 0
-                  ELSE khata.aging_bucket($2 - %2$s, $3) END AS b,
-             d.amount - se.settled AS o
-      FROM khata.documents d
-      CROSS JOIN LATERAL (
-        SELECT CASE WHEN d.status_since <= $2 THEN d.status
+      -- OFFSET 0 keeps the as-of status and settled amount computed once per document.
+      SELECT * FROM (
+        SELECT %1$s d.currency, d.due_date, %2$s AS aged_from, d.amount,
+               CASE WHEN d.status_since <= $2 THEN d.status
                ELSE coalesce((SELECT h.to_status FROM khata.document_status_history h
                               WHERE h.book_id = d.book_id AND h.document_id = d.id
                                 AND h.effective_on <= $2
                               ORDER BY h.effective_on DESC, h.id DESC LIMIT 1), 'open')
-               END AS status) st
-      CROSS JOIN LATERAL (
-        SELECT CASE WHEN coalesce(d.settled_through, '-infinity') <= $2 THEN d.settled
+               END AS status,
+               CASE WHEN coalesce(d.settled_through, '-infinity') <= $2 THEN d.settled
                ELSE (SELECT coalesce(sum(a.amount + a.discount), 0)::bigint
                      FROM khata.allocations a
                      WHERE a.book_id = d.book_id AND a.document_id = d.id
                        AND a.effective_on <= $2
                        AND (a.reversed_on IS NULL OR a.reversed_on > $2))
-               END AS settled) se
-      WHERE d.book_id = $1 AND d.document_date <= $2 AND d.open_until > $2
-        AND st.status NOT IN ('written_off', 'expired', 'void')
-        AND d.amount > se.settled)
+               END AS settled
+        FROM khata.documents d
+        WHERE d.book_id = $1 AND d.document_date <= $2 AND d.open_until > $2
+        OFFSET 0) x
+      WHERE x.status NOT IN ('written_off', 'expired', 'void') AND x.amount > x.settled),
+    aged AS (
+      SELECT owing.*, owing.amount - owing.settled AS o,
+             CASE WHEN owing.status = 'disputed' THEN -1
+                  WHEN owing.due_date >= $2 THEN 0
+                  ELSE khata.aging_bucket($2 - owing.aged_from, $3) END AS b
+      FROM owing OFFSET 0)
     SELECT %3$s, currency,
            coalesce(sum(o) FILTER (WHERE b = 0), 0)::bigint,
            ARRAY[%4$s]::bigint[],
@@ -734,7 +741,7 @@ BEGIN
            coalesce(sum(o) FILTER (WHERE b = -1), 0)::bigint,
            sum(o)::bigint,
            count(*)
-    FROM owing
+    FROM aged
     GROUP BY %5$s currency
     ORDER BY %5$s currency $q$,
     cols, age_from,

@@ -17,7 +17,7 @@ SELECT khata.record_payment(1, 'BANK-001', 'ACME', 35000, '2024-03-10') AS r;
 
 SELECT is((SELECT jsonb_agg(jsonb_build_array(a.document_id - pg_temp.d('i1') + 1, a.amount)
                             ORDER BY a.id)
-           FROM khata.allocations a WHERE a.payment_id = ((SELECT r FROM pay) ->> 'payment_id')::bigint),
+           FROM khata.allocations a WHERE a.book_id = 1 AND a.payment_id = ((SELECT r FROM pay) ->> 'payment_id')::bigint),
           '[[1, 10000], [2, 20000], [3, 5000]]'::jsonb,
           'fifo_allocation_settles_oldest_due_first_and_the_third_partially');
 SELECT is((SELECT array_agg(status ORDER BY id) FROM khata.documents WHERE book_id = 1),
