@@ -6,9 +6,13 @@
 -- kept by the functions below so that a report for today reads documents alone, and a report
 -- for a past date looks back into allocations and status history only for documents that
 -- changed after it.
+--
+-- Money moves in the ledger: a payment posts cash (debit) against the party's receivable
+-- account (credit), an early-payment discount posts discounts allowed against it, and a
+-- reversal posts the mirror journals. Accounts are passed in by code or created per party.
 
 CREATE TABLE khata.documents (
-  book_id bigint NOT NULL,
+  book_id bigint NOT NULL REFERENCES khata.books (id),
   id bigint GENERATED ALWAYS AS IDENTITY,
   kind text NOT NULL CHECK (kind ~ '^[a-z][a-z0-9_]{0,31}$'),
   party text NOT NULL CHECK (party <> ''),
@@ -68,7 +72,7 @@ COMMENT ON TABLE khata.document_status_history IS
   'Every status a document took, with the date it took effect; reports for a past date read it.';
 
 CREATE TABLE khata.payments (
-  book_id bigint NOT NULL,
+  book_id bigint NOT NULL REFERENCES khata.books (id),
   id bigint GENERATED ALWAYS AS IDENTITY,
   external_ref text NOT NULL CHECK (external_ref <> ''),
   party text NOT NULL CHECK (party <> ''),
@@ -77,6 +81,10 @@ CREATE TABLE khata.payments (
   received_on date NOT NULL,
   allocated bigint NOT NULL DEFAULT 0,
   reversed_on date,
+  cash_account text NOT NULL,            -- ledger account codes the payment posted to
+  receivable_account text NOT NULL,
+  journal_id bigint,                     -- khata.journals: the payment, and its reversal
+  reversal_journal_id bigint,
   metadata jsonb,
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (book_id, id),
@@ -99,6 +107,7 @@ CREATE TABLE khata.allocations (
   discount bigint NOT NULL DEFAULT 0 CHECK (discount >= 0),
   effective_on date NOT NULL,
   reversed_on date,
+  discount_journal_id bigint,            -- khata.journals: the discount posted
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (book_id, id),
   FOREIGN KEY (book_id, payment_id) REFERENCES khata.payments (book_id, id),
@@ -321,6 +330,42 @@ COMMENT ON FUNCTION khata.set_document_status(bigint, bigint, text, text, date) 
 
 -- --- payments and allocation ----------------------------------------------------------------
 
+CREATE FUNCTION khata.receivables_account(book bigint, code text, name text, type text,
+                                          currency text)
+RETURNS text
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM khata.accounts a
+                 WHERE a.book_id = book AND a.code = receivables_account.code) THEN
+    BEGIN
+      PERFORM khata.create_account(book, code, name, type, currency);
+    EXCEPTION WHEN SQLSTATE '23K05' OR unique_violation THEN
+      NULL;  -- a concurrent payment created it first
+    END;
+  END IF;
+  RETURN code;
+END
+$$;
+
+COMMENT ON FUNCTION khata.receivables_account(bigint, text, text, text, text) IS
+  'The ledger account of this code, created (type, currency) when the book has none yet; '
+  'returns the code. Used for the accounts payments post to when none is passed in: '
+  'receivables:cash:CUR, receivables:party:PARTY:CUR and receivables:discounts:CUR.';
+
+-- Midnight of a date in the book's time zone: when a dated receivables event posts.
+CREATE FUNCTION khata.receivables_posting_time(book bigint, day date)
+RETURNS timestamptz
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT day::timestamp AT TIME ZONE b.timezone FROM khata.books b WHERE b.id = book
+$$;
+
+COMMENT ON FUNCTION khata.receivables_posting_time(bigint, date) IS
+  'Start of the day in the book''s time zone: the effective_at of receivables journals.';
+
 -- Records the plan's allocations: one row each, then the documents' settled amounts and
 -- statuses and the payment's allocated total. Documents are locked by the caller.
 CREATE FUNCTION khata.apply_allocation_plan(book bigint, payment khata.payments, plan jsonb,
@@ -334,6 +379,9 @@ DECLARE
   d khata.documents;
   eff date;
   new_status text;
+  allocation_id bigint;
+  discounts text;
+  journal jsonb;
   total bigint := 0;
 BEGIN
   FOR a IN SELECT * FROM jsonb_to_recordset(plan -> 'allocations')
@@ -342,9 +390,25 @@ BEGIN
     SELECT * INTO STRICT d FROM khata.documents WHERE book_id = book AND id = a.document_id;
     -- An allocation counts from when both the payment and the document exist.
     eff := greatest(effective_on, d.document_date);
-    INSERT INTO khata.allocations (book_id, payment_id, document_id, amount, discount,
-                                   effective_on)
-    VALUES (book, payment.id, d.id, a.amount, a.discount, eff);
+    INSERT INTO khata.allocations AS x (book_id, payment_id, document_id, amount, discount,
+                                        effective_on)
+    VALUES (book, payment.id, d.id, a.amount, a.discount, eff)
+    RETURNING x.id INTO allocation_id;
+    IF a.discount > 0 THEN
+      -- The forgiven part leaves the party's receivable as a discount allowed (an expense).
+      discounts := khata.receivables_account(book, 'receivables:discounts:' || payment.currency,
+                                             'Early-payment discounts allowed', 'expense',
+                                             payment.currency);
+      journal := khata.post_journal(book, 'receivables:discount:' || allocation_id,
+        jsonb_build_array(jsonb_build_object('account', discounts, 'debit', a.discount),
+                          jsonb_build_object('account', payment.receivable_account,
+                                             'credit', a.discount)),
+        format('early-payment discount on %s %s', d.kind, d.number),
+        jsonb_build_object('document_id', d.id, 'payment_id', payment.id),
+        khata.receivables_posting_time(book, eff));
+      UPDATE khata.allocations x SET discount_journal_id = (journal ->> 'journal_id')::bigint
+      WHERE x.book_id = book AND x.id = allocation_id;
+    END IF;
     new_status := CASE WHEN d.settled + a.amount + a.discount >= d.amount THEN 'paid'
                  WHEN d.status = 'disputed' THEN 'disputed'
                  ELSE 'partially_paid' END;
@@ -451,14 +515,15 @@ COMMENT ON FUNCTION khata.allocate_payment(bigint, bigint, jsonb, date) IS
 CREATE FUNCTION khata.record_payment(book bigint, external_ref text, party text, amount bigint,
                                      received_on date DEFAULT CURRENT_DATE,
                                      currency text DEFAULT 'BDT', allocate boolean DEFAULT true,
-                                     metadata jsonb DEFAULT NULL)
+                                     metadata jsonb DEFAULT NULL, cash_account text DEFAULT NULL,
+                                     receivable_account text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   p khata.payments;
-  result jsonb;
+  journal jsonb;
 BEGIN
   IF book IS NULL OR external_ref IS NULL OR btrim(external_ref) = '' OR party IS NULL
      OR btrim(party) = '' OR amount IS NULL OR received_on IS NULL THEN
@@ -472,9 +537,15 @@ BEGIN
     RAISE EXCEPTION 'currency "%" is not an ISO 4217 code', currency USING ERRCODE = '22K47';
   END IF;
 
+  IF NOT EXISTS (SELECT 1 FROM khata.books b WHERE b.id = book) THEN
+    RAISE EXCEPTION 'unknown book %', book USING ERRCODE = '22K08';
+  END IF;
+
   INSERT INTO khata.payments AS x (book_id, external_ref, party, amount, currency, received_on,
-                                   metadata)
-  VALUES (book, external_ref, party, amount, currency, received_on, metadata)
+                                   cash_account, receivable_account, metadata)
+  VALUES (book, external_ref, party, amount, currency, received_on,
+          coalesce(cash_account, 'receivables:cash:' || currency),
+          coalesce(receivable_account, 'receivables:party:' || party || ':' || currency), metadata)
   ON CONFLICT ON CONSTRAINT payments_book_id_external_ref_key DO NOTHING
   RETURNING * INTO p;
   IF NOT FOUND THEN
@@ -482,7 +553,9 @@ BEGIN
     SELECT * INTO STRICT p FROM khata.payments x
     WHERE x.book_id = book AND x.external_ref = record_payment.external_ref;
     IF (p.party, p.amount, p.currency, p.received_on)
-       IS DISTINCT FROM (party, amount, currency, received_on) THEN
+       IS DISTINCT FROM (party, amount, currency, received_on)
+       OR p.cash_account <> coalesce(cash_account, p.cash_account)
+       OR p.receivable_account <> coalesce(receivable_account, p.receivable_account) THEN
       RAISE EXCEPTION 'external reference % was already used for another payment', external_ref
         USING ERRCODE = '23K46',
         DETAIL = format('recorded: %s %s %s from %s on %s', p.amount, p.currency, p.external_ref,
@@ -490,6 +563,24 @@ BEGIN
     END IF;
     RETURN khata.payment_summary(book, p.id) || jsonb_build_object('repeated', true);
   END IF;
+
+  -- Cash in, the party's receivable down. Accounts not passed in are the book's defaults.
+  IF cash_account IS NULL THEN
+    PERFORM khata.receivables_account(book, p.cash_account, 'Payments received', 'asset',
+                                      currency);
+  END IF;
+  IF receivable_account IS NULL THEN
+    PERFORM khata.receivables_account(book, p.receivable_account, 'Receivable from ' || party,
+                                      'asset', currency);
+  END IF;
+  journal := khata.post_journal(book, 'receivables:payment:' || external_ref,
+    jsonb_build_array(jsonb_build_object('account', p.cash_account, 'debit', amount),
+                      jsonb_build_object('account', p.receivable_account, 'credit', amount)),
+    format('payment %s from %s', external_ref, party), jsonb_build_object('payment_id', p.id),
+    khata.receivables_posting_time(book, received_on));
+  UPDATE khata.payments x SET journal_id = (journal ->> 'journal_id')::bigint
+  WHERE x.book_id = book AND x.id = p.id;
+
   IF allocate THEN
     PERFORM khata.allocate_payment(book, p.id, NULL, received_on);
   END IF;
@@ -505,7 +596,8 @@ AS $$
   SELECT jsonb_build_object(
     'payment_id', p.id, 'external_ref', p.external_ref, 'party', p.party,
     'amount', p.amount, 'currency', p.currency, 'received_on', p.received_on,
-    'reversed_on', p.reversed_on,
+    'reversed_on', p.reversed_on, 'journal_id', p.journal_id,
+    'reversal_journal_id', p.reversal_journal_id,
     'unallocated', CASE WHEN p.reversed_on IS NULL THEN p.amount - p.allocated ELSE 0 END,
     'allocations', coalesce((
       SELECT jsonb_agg(jsonb_build_object('document_id', a.document_id, 'amount', a.amount,
@@ -518,11 +610,16 @@ $$;
 COMMENT ON FUNCTION khata.payment_summary(bigint, bigint) IS
   'A payment with its allocations (reversed ones too) and what is left unallocated, as JSON.';
 
-COMMENT ON FUNCTION khata.record_payment(bigint, text, text, bigint, date, text, boolean, jsonb) IS
-  'Records a payment received from a party, once per external_ref: a repeat returns the first '
-  'result ("repeated": true) and changes nothing; the same reference with other details '
-  'raises 23K46. With allocate (the default) it is allocated FIFO at once, dated '
-  'received_on; what is left stays as credit on the party. Returns khata.payment_summary.';
+COMMENT ON FUNCTION khata.record_payment(bigint, text, text, bigint, date, text, boolean, jsonb,
+                                         text, text) IS
+  'Records a payment received from a party, once per external_ref, and posts it to the '
+  'ledger: debit cash_account, credit receivable_account (account codes; by default '
+  'receivables:cash:CUR and receivables:party:PARTY:CUR, created when missing). A repeat '
+  'returns the first result ("repeated": true) and posts nothing; the same reference with '
+  'other details raises 23K46. With allocate (the default) it is allocated FIFO at once, '
+  'dated received_on; what is left stays as credit on the party. Returns '
+  'khata.payment_summary. 22K47 invalid payment, 22K08 unknown book, ledger refusals as '
+  'post_journal raises them (22K02 unknown account, 22K04 currency mismatch).';
 
 CREATE FUNCTION khata.reverse_payment(book bigint, payment bigint,
                                       reversed_on date DEFAULT CURRENT_DATE)
@@ -536,6 +633,7 @@ DECLARE
   d khata.documents;
   ended date;
   new_status text;
+  journal jsonb;
 BEGIN
   SELECT * INTO p FROM khata.payments WHERE book_id = book AND id = payment FOR UPDATE;
   IF NOT FOUND THEN
@@ -560,6 +658,10 @@ BEGIN
   LOOP
     ended := greatest(reverse_payment.reversed_on, a.effective_on);
     UPDATE khata.allocations al SET reversed_on = ended WHERE al.book_id = book AND al.id = a.id;
+    IF a.discount_journal_id IS NOT NULL THEN
+      PERFORM khata.reverse_journal(a.discount_journal_id,
+                                    'receivables:discount-reversal:' || a.id);
+    END IF;
     SELECT * INTO STRICT d FROM khata.documents x WHERE x.book_id = book AND x.id = a.document_id;
     new_status := CASE WHEN d.status IN ('disputed', 'written_off', 'expired', 'void') THEN d.status
                  WHEN d.settled - a.amount - a.discount > 0 THEN 'partially_paid'
@@ -581,16 +683,22 @@ BEGIN
               'payment ' || p.external_ref || ' reversed');
     END IF;
   END LOOP;
-  UPDATE khata.payments x SET reversed_on = reverse_payment.reversed_on, allocated = 0
+  IF p.journal_id IS NOT NULL THEN
+    journal := khata.reverse_journal(p.journal_id, 'receivables:reversal:' || p.external_ref);
+  END IF;
+  UPDATE khata.payments x
+  SET reversed_on = reverse_payment.reversed_on, allocated = 0,
+      reversal_journal_id = (journal ->> 'journal_id')::bigint
   WHERE x.book_id = book AND x.id = p.id;
   RETURN khata.payment_summary(book, p.id);
 END
 $$;
 
 COMMENT ON FUNCTION khata.reverse_payment(bigint, bigint, date) IS
-  'Reverses a payment (a bounced cheque, a refund): its allocations end on reversed_on and '
-  'its documents owe again from then. Repeating it returns the first result. 22K46 when '
-  'dated before the payment, P0002 when there is no such payment.';
+  'Reverses a payment (a bounced cheque, a refund): its allocations end on reversed_on, its '
+  'documents owe again from then, and its journals (the payment and any discounts) are '
+  'reversed in the ledger. Repeating it returns the first result. 22K46 when dated before '
+  'the payment, P0002 when there is no such payment.';
 
 -- --- reports --------------------------------------------------------------------------------
 
