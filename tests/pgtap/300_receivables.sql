@@ -1,6 +1,6 @@
 -- Receivables: documents, payments, allocation, aging as of a date, status rules.
 BEGIN;
-SELECT plan(78);
+SELECT plan(79);
 
 -- Four books, named 1 to 4 here through pg_temp.book(n).
 CREATE TEMP TABLE book_ids AS
@@ -266,6 +266,17 @@ SELECT throws_ok($$ SELECT khata.create_document(pg_temp.book(1), 'invoice', 'AC
 SELECT throws_ok($$ SELECT khata.create_document(pg_temp.book(1), 'invoice', 'ACME', 'Z', '2024-01-01', 5, NULL, 'BDT',
                                                  '{"days_to_due": 5, "discount_percent": 2, "discount_days": 10}') $$,
                  '22K42', NULL, 'a_discount_window_longer_than_the_terms_is_refused');
+
+-- --- privileges: apps call these from their SECURITY DEFINER handlers, as the owner -----------
+SELECT ok(NOT EXISTS (
+            SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname = 'khata'
+              AND p.proname IN ('create_document', 'record_payment', 'allocate_payment',
+                                'reverse_payment', 'set_document_status', 'outstanding', 'aging',
+                                'unallocated_credit', 'allocation_plan', 'receivables_account')
+              AND (has_function_privilege('public', p.oid, 'execute')
+                   OR has_function_privilege('khata_api', p.oid, 'execute'))),
+          'receivables_functions_are_not_executable_by_public_or_khata_api');
 
 SELECT * FROM finish();
 ROLLBACK;
