@@ -710,30 +710,37 @@ RETURNS TABLE (document_id bigint, kind text, number text, party text, document_
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT d.id, d.kind, d.number, d.party, d.document_date, d.due_date, d.currency, d.amount,
-         se.settled, d.amount - se.settled, greatest(as_of - d.due_date, 0), st.status,
-         d.dimensions
-  FROM khata.documents d
-  CROSS JOIN LATERAL (
-    SELECT CASE WHEN d.status_since <= as_of THEN d.status
+  SELECT y.id, y.kind, y.number, y.party, y.document_date, y.due_date, y.currency, y.amount,
+         y.as_of_settled, y.amount - y.as_of_settled, greatest(as_of - y.due_date, 0),
+         y.as_of_status, y.dimensions
+  FROM (
+    -- OFFSET 0 keeps the as-of status and settled amount computed once per document.
+    SELECT d.*,
+           CASE WHEN d.status_since <= as_of THEN d.status
            ELSE coalesce((SELECT h.to_status FROM khata.document_status_history h
                           WHERE h.book_id = d.book_id AND h.document_id = d.id
                             AND h.effective_on <= as_of
                           ORDER BY h.effective_on DESC, h.id DESC LIMIT 1), 'open')
-           END AS status) st
-  CROSS JOIN LATERAL (
-    SELECT CASE WHEN coalesce(d.settled_through, '-infinity') <= as_of THEN d.settled
+           END AS as_of_status,
+           CASE WHEN coalesce(d.settled_through, '-infinity') <= as_of THEN d.settled
            ELSE (SELECT coalesce(sum(a.amount + a.discount), 0)::bigint
                  FROM khata.allocations a
                  WHERE a.book_id = d.book_id AND a.document_id = d.id
                    AND a.effective_on <= as_of
                    AND (a.reversed_on IS NULL OR a.reversed_on > as_of))
-           END AS settled) se
-  WHERE d.book_id = book AND (outstanding.party IS NULL OR d.party = outstanding.party)
-    AND d.document_date <= as_of AND d.open_until > as_of
-    AND st.status NOT IN ('written_off', 'expired', 'void')
-    AND d.amount > se.settled
-  ORDER BY d.party, d.due_date, d.id
+           END AS as_of_settled
+    FROM (
+      -- Two branches, so that one party's documents come from its index under a generic plan.
+      SELECT * FROM khata.documents d
+      WHERE outstanding.party IS NULL AND d.book_id = book
+        AND d.document_date <= as_of AND d.open_until > as_of
+      UNION ALL
+      SELECT * FROM khata.documents d
+      WHERE d.book_id = book AND d.party = outstanding.party
+        AND d.document_date <= as_of AND d.open_until > as_of) d
+    OFFSET 0) y
+  WHERE y.as_of_status NOT IN ('written_off', 'expired', 'void') AND y.amount > y.as_of_settled
+  ORDER BY y.party, y.due_date, y.id
 $$;
 
 COMMENT ON FUNCTION khata.outstanding(bigint, text, date) IS

@@ -1,6 +1,6 @@
 -- Receivables: documents, payments, allocation, aging as of a date, status rules.
 BEGIN;
-SELECT plan(79);
+SELECT plan(84);
 
 -- Four books, named 1 to 4 here through pg_temp.book(n).
 CREATE TEMP TABLE book_ids AS
@@ -266,6 +266,22 @@ SELECT throws_ok($$ SELECT khata.create_document(pg_temp.book(1), 'invoice', 'AC
 SELECT throws_ok($$ SELECT khata.create_document(pg_temp.book(1), 'invoice', 'ACME', 'Z', '2024-01-01', 5, NULL, 'BDT',
                                                  '{"days_to_due": 5, "discount_percent": 2, "discount_days": 10}') $$,
                  '22K42', NULL, 'a_discount_window_longer_than_the_terms_is_refused');
+
+-- --- the rules' SQL face ----------------------------------------------------------------------
+SELECT is(khata.allocation_plan(30000, '[{"id": 1, "amount": 20000, "outstanding": 20000},
+                                         {"id": 2, "amount": 20000, "outstanding": 20000, "status": "expired"},
+                                         {"id": 3, "amount": 20000, "outstanding": 20000}]', NULL),
+          '{"allocations": [{"document_id": 1, "amount": 20000, "discount": 0},
+                            {"document_id": 3, "amount": 10000, "discount": 0}], "unallocated": 0}'::jsonb,
+          'allocation_plan_fifo_takes_documents_in_the_order_given_passing_over_closed_ones');
+SELECT throws_ok($$ SELECT khata.allocation_plan(100, '[{"id": 1, "amount": 100, "outstanding": 100}]',
+                                                 '[{"document_id": 1, "amount": 1.5}]') $$,
+                 '22K44', NULL, 'a_fractional_allocation_amount_is_refused');
+SELECT throws_ok($$ SELECT khata.allocation_plan(100, '{"id": 1}', NULL) $$,
+                 '22K44', NULL, 'documents_that_are_not_an_array_are_refused');
+SELECT is(khata.aging_bucket(45, '{30,60,90}'), 2, 'aging_bucket_45_days_is_the_31_to_60_bucket');
+SELECT throws_ok($$ SELECT khata.aging_bucket(5, '{30,NULL}') $$, '22K40', NULL,
+                 'bucket_bounds_with_a_null_are_refused');
 
 -- --- privileges: apps call these from their SECURITY DEFINER handlers, as the owner -----------
 SELECT ok(NOT EXISTS (
