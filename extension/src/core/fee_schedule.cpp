@@ -132,11 +132,11 @@ Tier parse_tier(const json& node, const std::string& where) {
   for (const auto& [key, item] : node.items()) {
     if (key == "above" || key == "from") {
       if (tier.lower) throw malformed(where, "has both \"above\" and \"from\"");
-      tier.lower = parse_minor(item, where + "." += key);
+      tier.lower = parse_minor(item, where + "." + std::string(key));
       tier.lower_inclusive = key == "from";
     } else if (key == "up_to" || key == "below") {
       if (tier.upper) throw malformed(where, "has both \"up_to\" and \"below\"");
-      tier.upper = parse_minor(item, where + "." += key);
+      tier.upper = parse_minor(item, where + "." + std::string(key));
       tier.upper_inclusive = key == "up_to";
     } else if (key == "flat") {
       tier.flat = parse_flat(item, where + ".flat");
