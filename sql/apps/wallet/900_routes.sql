@@ -30,7 +30,30 @@ FROM (VALUES
   ('GET', '/api/transactions/bill-payments', 'wallet.h_bill_payments(jsonb)', 'token'),
   ('GET', '/api/bank/transfers', 'wallet.h_bank_transfers(jsonb)', 'token'),
   ('GET', '/api/bank/transfers/:id', 'wallet.h_bank_transfer_detail(jsonb)', 'token'),
-  ('GET', '/api/config/public', 'wallet.h_config_public(jsonb)', 'none')
+  ('GET', '/api/config/public', 'wallet.h_config_public(jsonb)', 'none'),
+  ('POST', '/api/admin/consumers/list', 'wallet.h_admin_consumers_list(jsonb)', 'token'),
+  ('GET', '/api/admin/consumers/:id', 'wallet.h_admin_consumer(jsonb)', 'token'),
+  ('PATCH', '/api/admin/consumers/:id/status', 'wallet.h_admin_consumer_status(jsonb)', 'token'),
+  ('GET', '/api/admin/consumers/:id/transactions', 'wallet.h_admin_consumer_transactions(jsonb)', 'token'),
+  ('POST', '/api/admin/agents/list', 'wallet.h_admin_agents_list(jsonb)', 'token'),
+  ('GET', '/api/admin/agents/:id', 'wallet.h_admin_agent(jsonb)', 'token'),
+  ('POST', '/api/admin/agents/:id/approve', 'wallet.h_admin_agent_approve(jsonb)', 'token'),
+  ('POST', '/api/admin/agents/:id/reject', 'wallet.h_admin_agent_reject(jsonb)', 'token'),
+  ('GET', '/api/admin/agents/:id/transactions', 'wallet.h_admin_agent_transactions(jsonb)', 'token'),
+  ('POST', '/api/admin/billers', 'wallet.h_admin_biller_create(jsonb)', 'token'),
+  ('GET', '/api/admin/billers', 'wallet.h_admin_billers(jsonb)', 'token'),
+  ('GET', '/api/admin/billers/:id', 'wallet.h_admin_biller(jsonb)', 'token'),
+  ('PUT', '/api/admin/billers/:id', 'wallet.h_admin_biller_update(jsonb)', 'token'),
+  ('PATCH', '/api/admin/billers/:id/status', 'wallet.h_admin_biller_status(jsonb)', 'token'),
+  ('DELETE', '/api/admin/billers/:id', 'wallet.h_admin_biller_delete(jsonb)', 'token'),
+  ('GET', '/api/admin/config', 'wallet.h_admin_configs(jsonb)', 'token'),
+  ('POST', '/api/admin/config', 'wallet.h_admin_config_upsert(jsonb)', 'token'),
+  ('GET', '/api/admin/config/:key', 'wallet.h_admin_config(jsonb)', 'token'),
+  ('PUT', '/api/admin/config/:key', 'wallet.h_admin_config_update(jsonb)', 'token'),
+  ('GET', '/api/admin/platform-wallet/stats', 'wallet.h_platform_stats(jsonb)', 'token'),
+  ('GET', '/api/admin/platform-wallet/reconcile', 'wallet.h_platform_reconcile(jsonb)', 'token'),
+  ('GET', '/api/admin/platform-wallet/transactions', 'wallet.h_platform_transactions(jsonb)', 'token'),
+  ('GET', '/api/admin/platform-wallet/revenue-summary', 'wallet.h_platform_revenue_summary(jsonb)', 'token')
 ) AS r(method, path, handler, auth);
 
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA wallet FROM PUBLIC;
