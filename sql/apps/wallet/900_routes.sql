@@ -53,7 +53,12 @@ FROM (VALUES
   ('GET', '/api/admin/platform-wallet/stats', 'wallet.h_platform_stats(jsonb)', 'token'),
   ('GET', '/api/admin/platform-wallet/reconcile', 'wallet.h_platform_reconcile(jsonb)', 'token'),
   ('GET', '/api/admin/platform-wallet/transactions', 'wallet.h_platform_transactions(jsonb)', 'token'),
-  ('GET', '/api/admin/platform-wallet/revenue-summary', 'wallet.h_platform_revenue_summary(jsonb)', 'token')
+  ('GET', '/api/admin/platform-wallet/revenue-summary', 'wallet.h_platform_revenue_summary(jsonb)', 'token'),
+  ('GET', '/api/admin/analytics/dashboard', 'wallet.h_analytics_dashboard(jsonb)', 'token'),
+  ('GET', '/api/admin/analytics/transactions', 'wallet.h_analytics_transactions(jsonb)', 'token'),
+  ('GET', '/api/admin/analytics/consumers', 'wallet.h_analytics_consumers(jsonb)', 'token'),
+  ('GET', '/api/admin/analytics/agents', 'wallet.h_analytics_agents(jsonb)', 'token'),
+  ('GET', '/api/admin/analytics/revenue', 'wallet.h_analytics_revenue(jsonb)', 'token')
 ) AS r(method, path, handler, auth);
 
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA wallet FROM PUBLIC;
