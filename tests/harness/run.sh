@@ -43,6 +43,13 @@ stage_install "$STAGE"
 cluster_stop "$STAGE" "$DATA"   # a server left behind by a killed run
 cluster_start "$STAGE" "$DATA" "$PGPORT_RUN"
 khata_setup_db "$PGPORT_RUN" khata
+# Demo data: every installed app schema with a load_demo() function loads its own (idempotent).
+for app_schema in $(psql_super "$PGPORT_RUN" khata -tAc "select n.nspname from pg_proc p
+    join pg_namespace n on n.oid = p.pronamespace join pg_extension e on e.extnamespace = n.oid
+    where p.proname = 'load_demo' and p.pronargs = 0 and e.extname like 'khata\_%'"); do
+  psql_super "$PGPORT_RUN" khata -c "select $app_schema.load_demo()" >/dev/null
+  log "loaded the demo data of $app_schema"
+done
 jwt_keys "$STATE"   # khatad's token keys: made on first run, kept in ./.khata/
 
 cat <<EOT

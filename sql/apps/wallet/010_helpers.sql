@@ -1,0 +1,288 @@
+-- Shared pieces of the handlers: the response shapes, field checks, money and time at the JSON
+-- edge, who is calling, and the Idempotency-Key store.
+
+CREATE FUNCTION wallet.ok(status int, message text, data jsonb DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT jsonb_build_object('status', status, 'body',
+    jsonb_build_object('success', true, 'message', message)
+    || CASE WHEN data IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('data', data) END)
+$$;
+COMMENT ON FUNCTION wallet.ok(int, text, jsonb) IS
+  'A success result: {success: true, message, data}.';
+
+CREATE FUNCTION wallet.fail(status int, message text)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT jsonb_build_object('status', status, 'body',
+    jsonb_build_object('success', false, 'message', message))
+$$;
+COMMENT ON FUNCTION wallet.fail(int, text) IS 'A failure result: {success: false, message}.';
+
+CREATE FUNCTION wallet.invalid(errors jsonb)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT jsonb_build_object('status', 400, 'body',
+    jsonb_build_object('success', false, 'message', 'Validation error', 'errors', errors))
+$$;
+COMMENT ON FUNCTION wallet.invalid(jsonb) IS
+  'A 400 validation result: {success: false, message: "Validation error", errors: [{field, message}]}.';
+
+CREATE FUNCTION wallet.err(field text, message text)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT jsonb_build_array(jsonb_build_object('field', field, 'message', message)) $$;
+COMMENT ON FUNCTION wallet.err(text, text) IS 'One validation error, as a one-element array to append.';
+
+CREATE FUNCTION wallet.ts(t timestamptz)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') $$;
+COMMENT ON FUNCTION wallet.ts(timestamptz) IS 'A timestamp as the API writes it: 2026-01-27T12:34:56.000Z.';
+
+CREATE FUNCTION wallet.taka(minor bigint)
+RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT khata.format_amount(minor, 2) $$;
+COMMENT ON FUNCTION wallet.taka(bigint) IS 'Poisha to taka for JSON: 1850 is 18.50.';
+
+-- Reads a JSON amount in taka: a number (or numeric string) with at most 2 decimals, never
+-- rounded. Returns NULL with the reason in `problem` when it is not one.
+CREATE FUNCTION wallet.read_amount(value jsonb, OUT minor bigint, OUT problem text)
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  n numeric;
+BEGIN
+  IF value IS NULL OR jsonb_typeof(value) = 'null' THEN
+    problem := 'Amount is required';
+    RETURN;
+  END IF;
+  IF jsonb_typeof(value) NOT IN ('number', 'string') OR (value #>> '{}') !~ '^\s*-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*$' THEN
+    problem := 'Amount must be a number';
+    RETURN;
+  END IF;
+  n := (value #>> '{}')::numeric;
+  IF n <= 0 THEN
+    problem := 'Amount must be positive';
+  ELSIF n * 100 <> trunc(n * 100) THEN
+    problem := 'Amount can have at most 2 decimal places';
+  ELSIF n > 1000000000 THEN
+    problem := 'Amount is too large';
+  ELSE
+    minor := khata.parse_amount(trim_scale(n)::text, 2);
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION wallet.read_amount(jsonb) IS
+  'A request amount in taka to poisha, exactly: 18.5 is 1850; 10.005 is refused, not rounded.';
+
+CREATE FUNCTION wallet.password_problem(pw text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT CASE
+    WHEN pw IS NULL OR pw = '' THEN 'Password is required'
+    WHEN length(pw) < 8 THEN 'Password must contain at least 8 characters'
+    WHEN length(pw) > 128 THEN 'Password must be at most 128 characters'
+    WHEN pw !~ '[A-Z]' THEN 'Password must contain an uppercase letter'
+    WHEN pw !~ '[a-z]' THEN 'Password must contain a lowercase letter'
+    WHEN pw !~ '[0-9]' THEN 'Password must contain a number'
+    WHEN pw !~ '[^A-Za-z0-9]' THEN 'Password must contain a special character'
+  END
+$$;
+COMMENT ON FUNCTION wallet.password_problem(text) IS
+  'Why a password breaks the policy (8+ characters, upper, lower, digit, special), or NULL.';
+
+CREATE FUNCTION wallet.is_email(s text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT s IS NOT NULL AND length(s) <= 255 AND s ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' $$;
+COMMENT ON FUNCTION wallet.is_email(text) IS 'Whether s looks like an email address.';
+
+CREATE FUNCTION wallet.is_phone(s text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT s IS NOT NULL AND s ~ '^01[3-9][0-9]{8}$' $$;
+COMMENT ON FUNCTION wallet.is_phone(text) IS 'Whether s is a Bangladeshi mobile number: 01[3-9] and 8 digits.';
+
+CREATE FUNCTION wallet.len_between(s text, lo int, hi int) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT s IS NOT NULL AND length(btrim(s)) BETWEEN lo AND hi $$;
+COMMENT ON FUNCTION wallet.len_between(text, int, int) IS 'Whether trimmed s has lo to hi characters.';
+
+CREATE FUNCTION wallet.is_date(s text) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF s IS NULL OR s !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
+    RETURN false;
+  END IF;
+  RETURN to_char(to_date(s, 'YYYY-MM-DD'), 'YYYY-MM-DD') = s;
+EXCEPTION WHEN others THEN
+  RETURN false;
+END
+$$;
+COMMENT ON FUNCTION wallet.is_date(text) IS 'Whether s is a real calendar date written YYYY-MM-DD.';
+
+-- A bcrypt hash of a password nobody has, so that a login for an unknown identifier costs the
+-- same as one for a known identifier.
+CREATE FUNCTION wallet.dummy_hash() RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT '$2a$10$a6i7LhQ8GWYHKlFH9aJQa.HXrfGxPfkw8Z/JZiMKBayjzxSyyuKD6'::text $$;
+COMMENT ON FUNCTION wallet.dummy_hash() IS
+  'A cost-10 bcrypt hash checked when the identifier is unknown, so timing does not tell.';
+
+CREATE FUNCTION wallet.password_matches(pw text, hash text) RETURNS boolean
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  computed text := public.crypt(coalesce(pw, ''), coalesce(hash, wallet.dummy_hash()));
+BEGIN
+  RETURN hash IS NOT NULL AND computed = hash;
+END
+$$;
+COMMENT ON FUNCTION wallet.password_matches(text, text) IS
+  'Checks a password against a bcrypt hash; with a NULL hash it still spends the bcrypt time and fails.';
+
+CREATE FUNCTION wallet.hash_password(pw text) RETURNS text
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT public.crypt(pw, public.gen_salt('bf', 10)) $$;
+COMMENT ON FUNCTION wallet.hash_password(text) IS 'A bcrypt hash of a password at cost 10.';
+
+-- Who is calling: the user (consumer or agent) or admin that the token's claims name.
+CREATE FUNCTION wallet.caller_user(req jsonb) RETURNS wallet.users
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT u.* FROM wallet.users u
+  WHERE req -> 'claims' ->> 'userType' IN ('Consumer', 'Agent')
+    AND u.public_id = req -> 'claims' ->> 'id'
+    AND u.role = CASE req -> 'claims' ->> 'userType' WHEN 'Agent' THEN 'AGENT' ELSE 'CONSUMER' END
+$$;
+COMMENT ON FUNCTION wallet.caller_user(jsonb) IS
+  'The consumer or agent named by the request''s token claims (NULL row when none).';
+
+CREATE FUNCTION wallet.caller_admin(req jsonb) RETURNS wallet.admins
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT a.* FROM wallet.admins a
+  JOIN wallet.admin_sessions s ON s.admin_id = a.id
+  WHERE req -> 'claims' ->> 'userType' = 'Admin'
+    AND a.public_id = req -> 'claims' ->> 'id'
+    AND s.id::text = req -> 'claims' ->> 'sid'
+    AND s.revoked_at IS NULL
+    AND a.status = 'ACTIVE'
+$$;
+COMMENT ON FUNCTION wallet.caller_admin(jsonb) IS
+  'The admin named by the token, if its session (sid claim) is still open and the admin active.';
+
+CREATE FUNCTION wallet.user_name(u wallet.users) RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT u.first_name || ' ' || u.last_name $$;
+COMMENT ON FUNCTION wallet.user_name(wallet.users) IS 'First and last name.';
+
+CREATE FUNCTION wallet.wallet_json(u wallet.users) RETURNS jsonb
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT jsonb_build_object(
+    'balance', wallet.taka(r.posted), 'availableBalance', wallet.taka(r.available),
+    'pendingBalance', wallet.taka(r.pending), 'currency', r.currency,
+    'dailyLimit', wallet.taka(l.daily_limit), 'monthlyLimit', wallet.taka(l.monthly_limit),
+    'dailySpent', wallet.taka(khata.spent(u.account_id, 'day')),
+    'monthlySpent', wallet.taka(khata.spent(u.account_id, 'month')))
+  FROM khata.account_row(u.account_id) r
+  LEFT JOIN LATERAL (SELECT s.daily AS daily_limit, s.monthly AS monthly_limit
+                     FROM khata.spending_limits s
+                     WHERE s.book_id = r.book_id AND s.account_id = u.account_id) l ON true
+$$;
+COMMENT ON FUNCTION wallet.wallet_json(wallet.users) IS
+  'A user''s wallet for the API: balances from the ledger, limits, spent today and this month.';
+
+CREATE FUNCTION wallet.user_json(u wallet.users) RETURNS jsonb
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT jsonb_build_object(
+    'id', u.public_id, 'email', u.email, 'phone', u.phone, 'firstName', u.first_name,
+    'lastName', u.last_name, 'role', u.role, 'status', u.status,
+    'emailVerified', u.email_verified, 'phoneVerified', u.phone_verified,
+    'dateOfBirth', to_char(u.date_of_birth, 'YYYY-MM-DD'), 'nidNumber', u.nid_number,
+    'createdAt', wallet.ts(u.created_at))
+$$;
+COMMENT ON FUNCTION wallet.user_json(wallet.users) IS 'A user''s profile fields (never the hash).';
+
+CREATE FUNCTION wallet.agent_json(a wallet.agents, u wallet.users) RETURNS jsonb
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT jsonb_build_object(
+    'id', a.id, 'agentCode', a.agent_code, 'businessName', a.business_name,
+    'businessAddress', a.business_address, 'status', u.status,
+    'totalCashouts', (SELECT count(*) FROM wallet.transactions t
+                      WHERE t.agent_id = a.id AND t.type = 'CASH_OUT'),
+    'totalCommissionEarned', wallet.taka((SELECT coalesce(sum(t.commission), 0)::bigint
+                      FROM wallet.transactions t WHERE t.agent_id = a.id)),
+    'approvedBy', a.approved_by, 'approvedAt', wallet.ts(a.approved_at),
+    'createdAt', wallet.ts(a.created_at))
+$$;
+COMMENT ON FUNCTION wallet.agent_json(wallet.agents, wallet.users) IS
+  'An agent''s business details and totals (cash-outs served, commission earned).';
+
+CREATE FUNCTION wallet.admin_json(a wallet.admins) RETURNS jsonb
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT jsonb_build_object('id', a.public_id, 'email', a.email, 'name', a.name,
+    'status', a.status, 'lastLoginAt', wallet.ts(a.last_login_at), 'createdAt', wallet.ts(a.created_at))
+$$;
+COMMENT ON FUNCTION wallet.admin_json(wallet.admins) IS 'An admin''s profile (never the hash).';
+
+-- Idempotency-Key: claim(principal, key) returns the stored response of an earlier request
+-- (NULL when this request is the first; it then holds the key until it commits).
+CREATE FUNCTION wallet.idempotency_claim(principal text, key text) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  stored jsonb;
+BEGIN
+  IF key IS NULL THEN
+    RETURN NULL;
+  END IF;
+  INSERT INTO wallet.idempotent_responses (principal, key) VALUES (principal, key)
+  ON CONFLICT ON CONSTRAINT idempotent_responses_pkey DO NOTHING;
+  IF FOUND THEN
+    RETURN NULL;
+  END IF;
+  SELECT r.response INTO stored FROM wallet.idempotent_responses r
+  WHERE r.principal = idempotency_claim.principal AND r.key = idempotency_claim.key;
+  RETURN stored;
+END
+$$;
+COMMENT ON FUNCTION wallet.idempotency_claim(text, text) IS
+  'Claims an Idempotency-Key for a principal: NULL when this is its first use, else the '
+  'response stored for it (a concurrent first use is waited for).';
+
+CREATE FUNCTION wallet.idempotency_store(principal text, key text, response jsonb) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF key IS NOT NULL THEN
+    UPDATE wallet.idempotent_responses r SET response = idempotency_store.response
+    WHERE r.principal = idempotency_store.principal AND r.key = idempotency_store.key;
+  END IF;
+  RETURN response;
+END
+$$;
+COMMENT ON FUNCTION wallet.idempotency_store(text, text, jsonb) IS
+  'Stores the response of the first request with this key and returns it.';
+
+CREATE FUNCTION wallet.next_transaction_ids(OUT public_id text, OUT transaction_id text)
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  n bigint := nextval('wallet.transaction_seq');
+BEGIN
+  public_id := wallet.public_id(n, 1461241573, 60466176);
+  transaction_id := 'TXN' || to_char(now() AT TIME ZONE 'Asia/Dhaka', 'YYYYMMDD') || lpad(n::text, 10, '0');
+END
+$$;
+COMMENT ON FUNCTION wallet.next_transaction_ids() IS
+  'A fresh transaction''s public id (8 characters) and transaction id (TXN, date, sequence).';

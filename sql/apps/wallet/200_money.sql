@@ -1,0 +1,545 @@
+-- Money: add money from a card, send money, cash out, cash in, bill payment and bank transfer.
+-- Each is one khata journal posted by khata.post_priced (amount, fee and commissions priced by
+-- the wallet's fee schedule, amount + fee counted against the sender's limits), recorded as one
+-- wallet.transactions row; a repeated Idempotency-Key returns the first response.
+
+-- Posts a priced operation; a refusal of the ledger or of the limits becomes a 400 result.
+CREATE FUNCTION wallet.post_priced(operation text, amount bigint, accounts jsonb, context jsonb,
+                                   journal_key text, memo text, count_spending boolean,
+                                   OUT posted jsonb, OUT refusal jsonb)
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  posted := khata.post_priced(wallet.schedule(), operation, amount,
+    accounts || jsonb_build_object('platform', wallet.account('PLATFORM')), journal_key,
+    context, memo, NULL, NULL, count_spending);
+EXCEPTION
+  WHEN SQLSTATE '22K06' THEN refusal := wallet.fail(400, 'Insufficient balance');
+  WHEN SQLSTATE '22K25' THEN refusal := wallet.fail(400, 'Daily transaction limit exceeded');
+  WHEN SQLSTATE '22K26' THEN refusal := wallet.fail(400, 'Monthly transaction limit exceeded');
+  WHEN SQLSTATE '22K20' OR SQLSTATE '22K21' THEN
+    refusal := wallet.invalid(wallet.err('amount', 'Amount is outside the allowed range'));
+END
+$$;
+COMMENT ON FUNCTION wallet.post_priced(text, bigint, jsonb, jsonb, text, text, boolean) IS
+  'khata.post_priced on the wallet''s schedule with the platform account; overdraft (22K06) '
+  'and limits (22K25/22K26) come back as a 400 result in refusal instead of an error.';
+
+CREATE FUNCTION wallet.commission_of(q jsonb) RETURNS bigint
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT coalesce(sum((c ->> 'amount')::bigint), 0)::bigint FROM jsonb_array_elements(coalesce(q -> 'commissions', '[]')) c $$;
+COMMENT ON FUNCTION wallet.commission_of(jsonb) IS 'The total commission of a quote.';
+
+CREATE FUNCTION wallet.record(public_id text, transaction_id text, type text, q jsonb, journal bigint, sender bigint,
+                              receiver bigint, agent bigint, description text, metadata jsonb)
+RETURNS wallet.transactions
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+  INSERT INTO wallet.transactions (public_id, transaction_id, type, amount, fee, commission,
+    sender_id, receiver_id, agent_id, description, journal_id, metadata)
+  VALUES (public_id, transaction_id, type, (q ->> 'amount')::bigint, (q ->> 'fee')::bigint,
+    wallet.commission_of(q), sender, receiver, agent, description, journal,
+    coalesce(metadata, '{}') || jsonb_build_object('feeRate', q -> 'percent', 'rule', q -> 'rule'))
+  RETURNING *
+$$;
+COMMENT ON FUNCTION wallet.record(text, text, text, jsonb, bigint, bigint, bigint, bigint, text, jsonb) IS
+  'Records a posted operation: its ids, type, amount, fee and commission from the quote, parties and journal.';
+
+CREATE FUNCTION wallet.balance_json(u wallet.users) RETURNS jsonb
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT jsonb_build_object('newBalance', wallet.taka(r.posted), 'availableBalance', wallet.taka(r.available))
+  FROM khata.account_row(u.account_id) r
+$$;
+COMMENT ON FUNCTION wallet.balance_json(wallet.users) IS 'A wallet''s balance after an operation.';
+
+CREATE FUNCTION wallet.amount_errors(value jsonb, lo bigint, hi bigint) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  a record := wallet.read_amount(value);
+BEGIN
+  IF a.problem IS NOT NULL THEN
+    RETURN wallet.err('amount', a.problem);
+  ELSIF a.minor < lo THEN
+    RETURN wallet.err('amount', 'Minimum amount is ৳' || to_char(wallet.taka(lo), 'FM999,999,990'));
+  ELSIF a.minor > hi THEN
+    RETURN wallet.err('amount', 'Maximum amount is ৳' || to_char(wallet.taka(hi), 'FM999,999,990'));
+  END IF;
+  RETURN '[]';
+END
+$$;
+COMMENT ON FUNCTION wallet.amount_errors(jsonb, bigint, bigint) IS
+  'Validation errors of an amount in taka against bounds in poisha.';
+
+CREATE FUNCTION wallet.description_errors(b jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT CASE WHEN b ? 'description' AND jsonb_typeof(b -> 'description') NOT IN ('string', 'null')
+              THEN wallet.err('description', 'Description must be text')
+              WHEN length(b ->> 'description') > 500
+              THEN wallet.err('description', 'Description must be at most 500 characters')
+              ELSE '[]'::jsonb END
+$$;
+COMMENT ON FUNCTION wallet.description_errors(jsonb) IS 'Validation errors of an optional description.';
+
+-- The caller for a money route: a 401/403 result in refusal unless an ACTIVE user of the role.
+CREATE FUNCTION wallet.money_caller(req jsonb, roles text[], OUT u wallet.users, OUT refusal jsonb)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  u := wallet.caller_user(req);
+  IF u.id IS NULL THEN
+    refusal := wallet.fail(401, 'User authentication required');
+  ELSIF NOT u.role = ANY (roles) THEN
+    refusal := wallet.fail(403, CASE WHEN roles = ARRAY['AGENT'] THEN 'Access denied. Agent credentials required.'
+                                     ELSE 'Access denied. Consumer credentials required.' END);
+  ELSIF u.status <> 'ACTIVE' THEN
+    refusal := wallet.fail(403, 'Account is not active');
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION wallet.money_caller(jsonb, text[]) IS
+  'The calling user when it has one of the roles and is ACTIVE, else the 401/403 result.';
+
+-- Runs a money operation under the request's Idempotency-Key.
+CREATE FUNCTION wallet.idempotent(req jsonb, u wallet.users, operation text) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  key text := nullif(req -> 'headers' ->> 'idempotency-key', '');
+  principal text := 'user:' || u.public_id;
+  prior jsonb;
+  result jsonb;
+BEGIN
+  IF key IS NOT NULL AND length(key) > 255 THEN
+    RETURN wallet.invalid(wallet.err('Idempotency-Key', 'Idempotency-Key must be at most 255 characters'));
+  END IF;
+  prior := wallet.idempotency_claim(principal, operation || ':' || key);
+  IF prior IS NOT NULL THEN
+    RETURN prior;
+  END IF;
+  EXECUTE format('SELECT wallet.%I($1, $2)', 'do_' || operation) INTO result USING req -> 'body', u;
+  RETURN wallet.idempotency_store(principal, operation || ':' || key, result);
+END
+$$;
+COMMENT ON FUNCTION wallet.idempotent(jsonb, wallet.users, text) IS
+  'Calls wallet.do_<operation>(body, user) once per user and Idempotency-Key: a retry gets the '
+  'stored first response and moves nothing.';
+
+CREATE FUNCTION wallet.find_user(identifier text) RETURNS wallet.users
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT * FROM wallet.users u WHERE u.email = lower(btrim(identifier))
+  UNION ALL
+  SELECT * FROM wallet.users u WHERE u.phone = btrim(identifier)
+  LIMIT 1
+$$;
+COMMENT ON FUNCTION wallet.find_user(text) IS 'A consumer or agent by email or phone.';
+
+-- Send money.
+CREATE FUNCTION wallet.do_send_money(b jsonb, u wallet.users) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  e jsonb := wallet.amount_errors(b -> 'amount', 1000, 2500000) || wallet.description_errors(b);
+  r wallet.users;
+  amount bigint;
+  ids record;
+  p record;
+  t wallet.transactions;
+BEGIN
+  IF coalesce(btrim(b ->> 'recipientIdentifier'), '') = '' THEN
+    e := wallet.err('recipientIdentifier', 'Recipient phone number or email is required') || e;
+  END IF;
+  IF b ->> 'pin' IS NOT NULL AND b ->> 'pin' !~ '^[0-9]{4}$' THEN
+    e := e || wallet.err('pin', 'PIN must be 4 digits');
+  END IF;
+  IF jsonb_array_length(e) > 0 THEN
+    RETURN wallet.invalid(e);
+  END IF;
+  amount := (wallet.read_amount(b -> 'amount')).minor;
+  r := wallet.find_user(b ->> 'recipientIdentifier');
+  IF r.id IS NULL OR r.role <> 'CONSUMER' THEN
+    RETURN wallet.fail(404, 'Recipient not found');
+  END IF;
+  IF r.id = u.id THEN
+    RETURN wallet.fail(400, 'Cannot send money to yourself');
+  END IF;
+  IF r.status <> 'ACTIVE' THEN
+    RETURN wallet.fail(403, 'Recipient account is not active');
+  END IF;
+  ids := wallet.next_transaction_ids();
+  p := wallet.post_priced('send_money', amount,
+         jsonb_build_object('sender', u.account_id, 'receiver', r.account_id),
+         '{}', ids.transaction_id, coalesce(b ->> 'description', 'Send money'), true);
+  IF p.refusal IS NOT NULL THEN
+    RETURN p.refusal;
+  END IF;
+  t := wallet.record(ids.public_id, ids.transaction_id, 'SEND_MONEY', p.posted -> 'quote', (p.posted ->> 'journal_id')::bigint,
+                     u.id, r.id, NULL, b ->> 'description', NULL);
+  RETURN wallet.ok(200, 'Money sent successfully', jsonb_build_object(
+    'transaction', jsonb_build_object('id', t.public_id, 'transactionId', t.transaction_id,
+      'type', t.type, 'amount', wallet.taka(t.amount), 'fee', wallet.taka(t.fee),
+      'totalDeducted', wallet.taka(t.amount + t.fee), 'status', t.status,
+      'sender', jsonb_build_object('id', u.public_id, 'name', wallet.user_name(u)),
+      'receiver', jsonb_build_object('id', r.public_id, 'name', wallet.user_name(r), 'phone', r.phone),
+      'description', t.description, 'createdAt', wallet.ts(t.created_at)),
+    'wallet', wallet.balance_json(u)));
+END
+$$;
+COMMENT ON FUNCTION wallet.do_send_money(jsonb, wallet.users) IS
+  'Send money from a consumer to another ACTIVE consumer (fee: free to ৳1,000, ৳5 to ৳5,000, ৳10 above).';
+
+CREATE FUNCTION wallet.h_send_money(req jsonb) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  c record := wallet.money_caller(req, ARRAY['CONSUMER']);
+BEGIN
+  RETURN coalesce(c.refusal, wallet.idempotent(req, c.u, 'send_money'));
+END
+$$;
+COMMENT ON FUNCTION wallet.h_send_money(jsonb) IS 'POST /api/transactions/send-money (consumers).';
+
+-- Cash out through an agent.
+CREATE FUNCTION wallet.do_cash_out(b jsonb, u wallet.users) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  e jsonb := wallet.amount_errors(b -> 'amount', 5000, 2500000) || wallet.description_errors(b);
+  a wallet.agents;
+  au wallet.users;
+  ids record;
+  p record;
+  t wallet.transactions;
+BEGIN
+  IF coalesce(b ->> 'agentCode', '') !~ '^AG[0-9]{7}$' THEN
+    e := wallet.err('agentCode', 'Agent code must be AG followed by 7 digits') || e;
+  END IF;
+  IF jsonb_array_length(e) > 0 THEN
+    RETURN wallet.invalid(e);
+  END IF;
+  SELECT * INTO a FROM wallet.agents x WHERE x.agent_code = b ->> 'agentCode';
+  IF NOT FOUND THEN
+    RETURN wallet.fail(404, 'Agent not found');
+  END IF;
+  SELECT * INTO au FROM wallet.users x WHERE x.id = a.user_id;
+  IF au.status <> 'ACTIVE' THEN
+    RETURN wallet.fail(403, 'Agent is not active');
+  END IF;
+  ids := wallet.next_transaction_ids();
+  p := wallet.post_priced('cash_out', (wallet.read_amount(b -> 'amount')).minor,
+         jsonb_build_object('sender', u.account_id, 'receiver', au.account_id, 'agent', au.account_id),
+         '{}', ids.transaction_id, coalesce(b ->> 'description', 'Cash out'), true);
+  IF p.refusal IS NOT NULL THEN
+    RETURN p.refusal;
+  END IF;
+  t := wallet.record(ids.public_id, ids.transaction_id, 'CASH_OUT', p.posted -> 'quote', (p.posted ->> 'journal_id')::bigint,
+                     u.id, au.id, a.id, b ->> 'description', jsonb_build_object('agentCode', a.agent_code));
+  RETURN wallet.ok(200, 'Cash out successful', jsonb_build_object(
+    'transaction', jsonb_build_object('id', t.public_id, 'transactionId', t.transaction_id,
+      'type', t.type, 'amount', wallet.taka(t.amount), 'fee', wallet.taka(t.fee),
+      'totalDeducted', wallet.taka(t.amount + t.fee), 'status', t.status,
+      'agent', jsonb_build_object('agentCode', a.agent_code, 'businessName', a.business_name),
+      'description', t.description, 'createdAt', wallet.ts(t.created_at)),
+    'wallet', wallet.balance_json(u)));
+END
+$$;
+COMMENT ON FUNCTION wallet.do_cash_out(jsonb, wallet.users) IS
+  'Cash out: the consumer pays amount + 1.85%; the agent gets the amount and the commission '
+  '(agent_commission_rate) from the platform, which keeps the difference.';
+
+CREATE FUNCTION wallet.h_cash_out(req jsonb) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  c record := wallet.money_caller(req, ARRAY['CONSUMER']);
+BEGIN
+  RETURN coalesce(c.refusal, wallet.idempotent(req, c.u, 'cash_out'));
+END
+$$;
+COMMENT ON FUNCTION wallet.h_cash_out(jsonb) IS 'POST /api/transactions/cash-out (consumers).';
+
+-- Cash in by an agent.
+CREATE FUNCTION wallet.do_cash_in(b jsonb, u wallet.users) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  e jsonb := wallet.amount_errors(b -> 'amount', 5000, 2500000) || wallet.description_errors(b);
+  a wallet.agents;
+  cu wallet.users;
+  ids record;
+  p record;
+  t wallet.transactions;
+BEGIN
+  IF coalesce(btrim(b ->> 'consumerIdentifier'), '') = '' THEN
+    e := wallet.err('consumerIdentifier', 'Consumer phone number or email is required') || e;
+  END IF;
+  IF jsonb_array_length(e) > 0 THEN
+    RETURN wallet.invalid(e);
+  END IF;
+  cu := wallet.find_user(b ->> 'consumerIdentifier');
+  IF cu.id = u.id THEN
+    RETURN wallet.fail(400, 'Cannot process cash in to your own account');
+  END IF;
+  IF cu.id IS NULL OR cu.role <> 'CONSUMER' THEN
+    RETURN wallet.fail(404, 'Consumer not found');
+  END IF;
+  IF cu.status <> 'ACTIVE' THEN
+    RETURN wallet.fail(403, 'Consumer account is not active');
+  END IF;
+  SELECT * INTO a FROM wallet.agents x WHERE x.user_id = u.id;
+  ids := wallet.next_transaction_ids();
+  p := wallet.post_priced('cash_in', (wallet.read_amount(b -> 'amount')).minor,
+         jsonb_build_object('sender', u.account_id, 'receiver', cu.account_id, 'agent', u.account_id),
+         '{}', ids.transaction_id, coalesce(b ->> 'description', 'Cash in'), true);
+  IF p.refusal IS NOT NULL THEN
+    RETURN p.refusal;
+  END IF;
+  t := wallet.record(ids.public_id, ids.transaction_id, 'CASH_IN', p.posted -> 'quote', (p.posted ->> 'journal_id')::bigint,
+                     u.id, cu.id, a.id, b ->> 'description', jsonb_build_object('agentCode', a.agent_code));
+  RETURN wallet.ok(200, 'Cash in successful. Consumer''s wallet has been credited.', jsonb_build_object(
+    'transaction', jsonb_build_object('id', t.public_id, 'transactionId', t.transaction_id,
+      'amount', wallet.taka(t.amount), 'fee', wallet.taka(t.fee), 'commission', wallet.taka(t.commission),
+      'type', t.type, 'status', t.status,
+      'consumer', jsonb_build_object('name', wallet.user_name(cu), 'phone', cu.phone),
+      'description', t.description, 'createdAt', wallet.ts(t.created_at)),
+    'agentWallet', (SELECT jsonb_build_object('balance', wallet.taka(r.posted),
+                      'availableBalance', wallet.taka(r.available)) FROM khata.account_row(u.account_id) r)));
+END
+$$;
+COMMENT ON FUNCTION wallet.do_cash_in(jsonb, wallet.users) IS
+  'Cash in: the agent''s wallet pays the consumer the full amount and the platform pays the '
+  'agent agent_commission_rate / 10 percent.';
+
+CREATE FUNCTION wallet.h_cash_in(req jsonb) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  c record := wallet.money_caller(req, ARRAY['AGENT']);
+BEGIN
+  RETURN coalesce(c.refusal, wallet.idempotent(req, c.u, 'cash_in'));
+END
+$$;
+COMMENT ON FUNCTION wallet.h_cash_in(jsonb) IS 'POST /api/transactions/cash-in (agents).';
+
+-- Add money from the simulated card bank.
+CREATE FUNCTION wallet.do_add_money(b jsonb, u wallet.users) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  e jsonb := wallet.amount_errors(b -> 'amount', 5000, 2500000);
+  card wallet.bank_cards;
+  amount bigint;
+  today date := (now() AT TIME ZONE 'Asia/Dhaka')::date;
+  ids record;
+  p record;
+  t wallet.transactions;
+BEGIN
+  IF coalesce(b ->> 'cardNumber', '') !~ '^[0-9]{16}$' THEN
+    e := e || wallet.err('cardNumber', 'Card number must be 16 digits');
+  END IF;
+  IF NOT wallet.len_between(b ->> 'cardHolderName', 3, 255) THEN
+    e := e || wallet.err('cardHolderName', 'Card holder name must be at least 3 characters');
+  END IF;
+  IF coalesce(b ->> 'expiryMonth', '') !~ '^(0[1-9]|1[0-2])$' THEN
+    e := e || wallet.err('expiryMonth', 'Expiry month must be MM (01-12)');
+  END IF;
+  IF coalesce(b ->> 'expiryYear', '') !~ '^[0-9]{2}$' THEN
+    e := e || wallet.err('expiryYear', 'Expiry year must be YY');
+  ELSIF b ->> 'expiryMonth' ~ '^(0[1-9]|1[0-2])$'
+        AND make_date(2000 + (b ->> 'expiryYear')::int, (b ->> 'expiryMonth')::int, 1) + interval '1 month' <= today THEN
+    e := e || wallet.err('expiryYear', 'Card has expired');
+  END IF;
+  IF coalesce(b ->> 'cvv', '') !~ '^[0-9]{3}$' THEN
+    e := e || wallet.err('cvv', 'CVV must be 3 digits');
+  END IF;
+  IF jsonb_array_length(e) > 0 THEN
+    RETURN wallet.invalid(e);
+  END IF;
+  amount := (wallet.read_amount(b -> 'amount')).minor;
+  SELECT * INTO card FROM wallet.bank_cards c WHERE c.card_number = b ->> 'cardNumber' FOR UPDATE;
+  IF NOT FOUND OR lower(card.holder_name) <> lower(btrim(b ->> 'cardHolderName'))
+     OR card.expiry_month <> b ->> 'expiryMonth' OR card.expiry_year <> b ->> 'expiryYear'
+     OR card.cvv <> b ->> 'cvv' THEN
+    RETURN wallet.fail(400, 'Invalid card details');
+  END IF;
+  IF card.balance < amount THEN
+    RETURN wallet.fail(400, 'Insufficient bank balance');
+  END IF;
+  ids := wallet.next_transaction_ids();
+  p := wallet.post_priced('add_money', amount,
+         jsonb_build_object('sender', wallet.account('SETTLEMENT'), 'receiver', u.account_id),
+         '{}', ids.transaction_id, 'Added money from card', false);
+  IF p.refusal IS NOT NULL THEN
+    RETURN p.refusal;
+  END IF;
+  UPDATE wallet.bank_cards SET balance = balance - amount WHERE card_number = card.card_number;
+  t := wallet.record(ids.public_id, ids.transaction_id, 'ADD_MONEY', p.posted -> 'quote', (p.posted ->> 'journal_id')::bigint,
+                     NULL, u.id, NULL, 'Added money from ****-****-****-' || right(card.card_number, 4),
+                     jsonb_build_object('cardLast4', right(card.card_number, 4)));
+  RETURN wallet.ok(200, 'Money added successfully', jsonb_build_object(
+    'transaction', jsonb_build_object('id', t.public_id, 'transactionId', t.transaction_id,
+      'type', t.type, 'amount', wallet.taka(t.amount), 'fee', wallet.taka(t.fee), 'status', t.status,
+      'description', t.description, 'createdAt', wallet.ts(t.created_at)),
+    'wallet', wallet.balance_json(u)));
+END
+$$;
+COMMENT ON FUNCTION wallet.do_add_money(jsonb, wallet.users) IS
+  'Add money: draws the amount from a simulated card and credits the wallet from the settlement account.';
+
+CREATE FUNCTION wallet.h_add_money(req jsonb) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  c record := wallet.money_caller(req, ARRAY['CONSUMER', 'AGENT']);
+BEGIN
+  RETURN coalesce(c.refusal, wallet.idempotent(req, c.u, 'add_money'));
+END
+$$;
+COMMENT ON FUNCTION wallet.h_add_money(jsonb) IS 'POST /api/transactions/add-money (consumers and agents).';
+
+-- Bill payment.
+CREATE FUNCTION wallet.do_pay_bill(b jsonb, u wallet.users) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  e jsonb := wallet.amount_errors(b -> 'amount', 1000, 10000000) || wallet.description_errors(b);
+  bl wallet.billers;
+  ids record;
+  p record;
+  t wallet.transactions;
+  bp wallet.bill_payments;
+BEGIN
+  IF coalesce(b ->> 'billerId', '') = '' THEN
+    e := wallet.err('billerId', 'Biller id is required') || e;
+  END IF;
+  IF coalesce(b ->> 'accountNumber', '') !~ '^[A-Za-z0-9-]{5,50}$' THEN
+    e := e || wallet.err('accountNumber', 'Account number must be 5-50 letters, digits or hyphens');
+  END IF;
+  IF b ->> 'billingMonth' IS NOT NULL AND b ->> 'billingMonth' NOT IN ('January', 'February', 'March',
+     'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December') THEN
+    e := e || wallet.err('billingMonth', 'Billing month must be a month name (January-December)');
+  END IF;
+  IF b ->> 'billingYear' IS NOT NULL AND (b ->> 'billingYear' !~ '^[0-9]{4}$'
+     OR (b ->> 'billingYear')::int NOT BETWEEN 2020 AND 2100) THEN
+    e := e || wallet.err('billingYear', 'Billing year must be 2020-2100');
+  END IF;
+  IF jsonb_array_length(e) > 0 THEN
+    RETURN wallet.invalid(e);
+  END IF;
+  SELECT * INTO bl FROM wallet.billers x WHERE x.public_id = b ->> 'billerId';
+  IF NOT FOUND OR bl.status <> 'ACTIVE' THEN
+    RETURN wallet.fail(404, 'Biller not found or not accepting payments');
+  END IF;
+  ids := wallet.next_transaction_ids();
+  p := wallet.post_priced('bill_payment', (wallet.read_amount(b -> 'amount')).minor,
+         jsonb_build_object('sender', u.account_id, 'receiver', wallet.account('BILLERS')),
+         '{}', ids.transaction_id, 'Bill payment to ' || bl.biller_code, true);
+  IF p.refusal IS NOT NULL THEN
+    RETURN p.refusal;
+  END IF;
+  t := wallet.record(ids.public_id, ids.transaction_id, 'BILL_PAYMENT', p.posted -> 'quote', (p.posted ->> 'journal_id')::bigint,
+                     u.id, NULL, NULL, coalesce(b ->> 'description', 'Bill payment to ' || bl.name),
+                     jsonb_build_object('billerId', bl.public_id, 'accountNumber', b ->> 'accountNumber'));
+  INSERT INTO wallet.bill_payments (public_id, transaction_id, user_id, biller_id, account_number,
+                                    billing_month, billing_year, receipt_number)
+  VALUES (t.public_id, t.id, u.id, bl.id, b ->> 'accountNumber', b ->> 'billingMonth',
+          (b ->> 'billingYear')::int,
+          'RCP-' || to_char(now() AT TIME ZONE 'Asia/Dhaka', 'YYYYMM') || '-' || t.id)
+  RETURNING * INTO bp;
+  RETURN wallet.ok(201, 'Bill payment completed successfully', jsonb_build_object(
+    'transactionId', t.transaction_id, 'billerId', bl.public_id, 'billerName', bl.name,
+    'billerCode', bl.biller_code, 'billType', bl.bill_type, 'accountNumber', bp.account_number,
+    'amount', wallet.taka(t.amount), 'fee', wallet.taka(t.fee), 'totalAmount', wallet.taka(t.amount + t.fee),
+    'status', t.status, 'receiptNumber', bp.receipt_number, 'completedAt', wallet.ts(t.completed_at),
+    'newBalance', (wallet.balance_json(u) -> 'newBalance')));
+END
+$$;
+COMMENT ON FUNCTION wallet.do_pay_bill(jsonb, wallet.users) IS
+  'Bill payment to an ACTIVE biller, free, counted against the consumer''s limits, with a receipt number.';
+
+CREATE FUNCTION wallet.h_pay_bill(req jsonb) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  c record := wallet.money_caller(req, ARRAY['CONSUMER']);
+BEGIN
+  RETURN coalesce(c.refusal, wallet.idempotent(req, c.u, 'pay_bill'));
+END
+$$;
+COMMENT ON FUNCTION wallet.h_pay_bill(jsonb) IS 'POST /api/transactions/pay-bill (consumers).';
+
+-- Bank transfer.
+CREATE FUNCTION wallet.mask_account(n text) RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT '****' || right(n, 4) $$;
+COMMENT ON FUNCTION wallet.mask_account(text) IS 'A bank account number with only its last 4 digits shown.';
+
+CREATE FUNCTION wallet.do_bank_transfer(b jsonb, u wallet.users) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  e jsonb := wallet.amount_errors(b -> 'amount', 1000, 10000000) || wallet.description_errors(b);
+  ids record;
+  p record;
+  t wallet.transactions;
+  bt wallet.bank_transfers;
+BEGIN
+  IF NOT wallet.len_between(b ->> 'bankName', 2, 100) THEN
+    e := e || wallet.err('bankName', 'Bank name must be 2-100 characters');
+  END IF;
+  IF coalesce(b ->> 'accountNumber', '') !~ '^[0-9]{5,50}$' THEN
+    e := e || wallet.err('accountNumber', 'Account number must be 5-50 digits');
+  END IF;
+  IF NOT wallet.len_between(b ->> 'accountHolderName', 2, 255) THEN
+    e := e || wallet.err('accountHolderName', 'Account holder name must be 2-255 characters');
+  END IF;
+  IF b ->> 'routingNumber' IS NOT NULL AND b ->> 'routingNumber' !~ '^[0-9]{9,20}$' THEN
+    e := e || wallet.err('routingNumber', 'Routing number must be 9-20 digits');
+  END IF;
+  IF b ->> 'transferType' IS NOT NULL AND b ->> 'transferType' NOT IN ('INSTANT', 'STANDARD') THEN
+    e := e || wallet.err('transferType', 'Transfer type must be INSTANT or STANDARD');
+  END IF;
+  IF jsonb_array_length(e) > 0 THEN
+    RETURN wallet.invalid(e);
+  END IF;
+  ids := wallet.next_transaction_ids();
+  p := wallet.post_priced('bank_transfer', (wallet.read_amount(b -> 'amount')).minor,
+         jsonb_build_object('sender', u.account_id, 'receiver', wallet.account('SETTLEMENT')),
+         jsonb_build_object('sender_type', lower(u.role)), ids.transaction_id,
+         'Bank transfer to ' || (b ->> 'bankName'), true);
+  IF p.refusal IS NOT NULL THEN
+    RETURN p.refusal;
+  END IF;
+  t := wallet.record(ids.public_id, ids.transaction_id, 'BANK_TRANSFER', p.posted -> 'quote', (p.posted ->> 'journal_id')::bigint,
+                     u.id, NULL, NULL, coalesce(b ->> 'description', 'Bank transfer to ' || (b ->> 'bankName')),
+                     jsonb_build_object('bankName', b ->> 'bankName'));
+  INSERT INTO wallet.bank_transfers (public_id, transaction_id, user_id, bank_name, account_number,
+    account_holder_name, routing_number, transfer_type, reference_number)
+  VALUES (t.public_id, t.id, u.id, btrim(b ->> 'bankName'), b ->> 'accountNumber',
+          btrim(b ->> 'accountHolderName'), b ->> 'routingNumber', coalesce(b ->> 'transferType', 'STANDARD'),
+          'BNK' || to_char(now() AT TIME ZONE 'Asia/Dhaka', 'YYYYMMDD') || lpad(t.id::text, 6, '0'))
+  RETURNING * INTO bt;
+  RETURN wallet.ok(201, 'Bank transfer completed successfully', jsonb_build_object(
+    'id', bt.public_id, 'transactionId', t.transaction_id, 'amount', wallet.taka(t.amount),
+    'processingFee', wallet.taka(t.fee), 'totalAmount', wallet.taka(t.amount + t.fee),
+    'bankName', bt.bank_name, 'accountNumber', wallet.mask_account(bt.account_number),
+    'transferType', bt.transfer_type, 'status', t.status, 'referenceNumber', bt.reference_number,
+    'completedAt', wallet.ts(t.completed_at)));
+END
+$$;
+COMMENT ON FUNCTION wallet.do_bank_transfer(jsonb, wallet.users) IS
+  'Bank transfer out of the wallet: consumers pay bank_transfer_fee_rate percent (minimum ৳10), agents nothing.';
+
+CREATE FUNCTION wallet.h_bank_transfer(req jsonb) RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  c record := wallet.money_caller(req, ARRAY['CONSUMER', 'AGENT']);
+BEGIN
+  RETURN coalesce(c.refusal, wallet.idempotent(req, c.u, 'bank_transfer'));
+END
+$$;
+COMMENT ON FUNCTION wallet.h_bank_transfer(jsonb) IS 'POST /api/bank/transfer (consumers and agents).';

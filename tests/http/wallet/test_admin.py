@@ -1,0 +1,141 @@
+"""Admin: consumer and agent management, billers, configuration (spec sections Admin - ...)."""
+import uuid
+
+import requests
+
+from conftest import run_sql
+from wallet.helpers import agent_body, new_admin, new_agent, new_consumer, url
+
+
+def test_admin_routes_need_an_admin_token(base_url):
+    c = new_consumer(base_url)
+    for method, path in (('POST', '/api/admin/consumers/list'), ('GET', '/api/admin/config'),
+                         ('GET', '/api/admin/billers'), ('GET', '/api/admin/platform-wallet/stats')):
+        assert c.request(method, path, json={}).status_code == 401
+        assert requests.request(method, url(base_url, path), timeout=30).status_code == 401
+
+
+def test_consumers_list_searches_and_paginates(base_url):
+    admin = new_admin(base_url)
+    c = new_consumer(base_url)
+    r = admin.post('/api/admin/consumers/list', json={'offset': 0, 'limit': 5, 'search': c.email})
+    assert r.status_code == 200
+    d = r.json()['data']
+    assert [x['id'] for x in d['consumers']] == [c.id]
+    assert d['consumers'][0]['walletBalance'] == 50
+    assert d['pagination'] == {'offset': 0, 'limit': 5, 'total': 1, 'hasMore': False}
+    r = admin.post('/api/admin/consumers/list', json={'offset': 0, 'limit': 1})
+    assert r.json()['data']['pagination']['hasMore'] is True
+    assert admin.post('/api/admin/consumers/list', json={'offset': -1, 'limit': 5}).status_code == 400
+    assert admin.post('/api/admin/consumers/list', json={'offset': 0, 'limit': 101}).status_code == 400
+    r = admin.post('/api/admin/consumers/list', json={'offset': 0, 'limit': 5, 'search': c.email,
+                                                      'startDate': '2000-01-01T00:00:00Z',
+                                                      'endDate': '2000-12-31T00:00:00Z'})
+    assert r.json()['data']['pagination']['total'] == 0
+
+
+def test_consumer_details_status_and_transactions(base_url):
+    admin, c = new_admin(base_url), new_consumer(base_url)
+    r = admin.get(f'/api/admin/consumers/{c.id}')
+    assert r.status_code == 200
+    assert r.json()['data']['wallet']['balance'] == 50
+    assert r.json()['data']['recentTransactions'][0]['type'] == 'ONBOARDING_BONUS'
+    assert admin.get('/api/admin/consumers/NOSUCHID').status_code == 404
+    r = admin.get(f'/api/admin/consumers/{c.id}/transactions')
+    assert r.status_code == 200 and r.json()['data']['pagination']['totalItems'] == 1
+    assert admin.patch(f'/api/admin/consumers/{c.id}/status', json={'status': 'LOCKED'}).status_code == 400
+    r = admin.patch(f'/api/admin/consumers/{c.id}/status', json={'status': 'SUSPENDED'})
+    assert r.status_code == 200 and r.json()['data']['user']['status'] == 'SUSPENDED'
+    r = requests.post(url(base_url, '/api/auth/consumer/login'),
+                      json={'identifier': c.email, 'password': c.password}, timeout=30)
+    assert r.status_code == 403
+
+
+def test_agent_approval_lets_the_agent_log_in(base_url):
+    admin = new_admin(base_url)
+    body = agent_body()
+    reg = requests.post(url(base_url, '/api/auth/agent/register'), json=body, timeout=30).json()['data']
+    uid = reg['user']['id']
+    r = admin.post('/api/admin/agents/list', json={'offset': 0, 'limit': 10, 'status': 'PENDING',
+                                                   'search': reg['agent']['agentCode']})
+    assert [a['userId'] for a in r.json()['data']['agents']] == [uid]
+    r = admin.post(f'/api/admin/agents/{uid}/approve')
+    assert r.status_code == 200 and r.json()['data']['agent']['status'] == 'ACTIVE'
+    assert r.json()['data']['agent']['approvedBy'] == admin.id
+    assert admin.post(f'/api/admin/agents/{uid}/approve').status_code == 400
+    r = requests.post(url(base_url, '/api/auth/agent/login'),
+                      json={'identifier': body['email'], 'password': body['password']}, timeout=30)
+    assert r.status_code == 200
+    r = admin.get(f'/api/admin/agents/{uid}')
+    assert r.status_code == 200 and r.json()['data']['agent']['approver']['id'] == admin.id
+    assert admin.get(f'/api/admin/agents/{uid}/transactions').status_code == 200
+    assert admin.get('/api/admin/agents/NOSUCHID').status_code == 404
+
+
+def test_agent_rejection_needs_a_reason_of_10_characters(base_url):
+    admin = new_admin(base_url)
+    reg = requests.post(url(base_url, '/api/auth/agent/register'), json=agent_body(), timeout=30).json()['data']
+    uid = reg['user']['id']
+    assert admin.post(f'/api/admin/agents/{uid}/reject', json={'reason': 'too short'}).status_code == 400
+    r = admin.post(f'/api/admin/agents/{uid}/reject', json={'reason': 'Incomplete business documentation'})
+    assert r.status_code == 200 and r.json()['data']['agent']['status'] == 'REJECTED'
+    assert admin.post(f'/api/admin/agents/{uid}/reject',
+                      json={'reason': 'Incomplete business documentation'}).status_code == 400
+    assert admin.post(f'/api/admin/agents/{uid}/approve').status_code == 400
+
+
+def test_billers_crud_and_delete_deactivates(base_url):
+    admin, c = new_admin(base_url), new_consumer(base_url)
+    code = 'TST-' + uuid.uuid4().hex[:8].upper()
+    body = {'name': 'Test Water ' + code, 'billerCode': code, 'billType': 'WATER',
+            'contactEmail': 'info@water.example.com', 'contactPhone': '01713074499'}
+    r = admin.post('/api/admin/billers', json=body)
+    assert r.status_code == 201, r.text
+    bid = r.json()['data']['biller']['id']
+    assert admin.post('/api/admin/billers', json=body).status_code == 409
+    assert admin.post('/api/admin/billers', json={**body, 'billerCode': 'lower'}).status_code == 400
+    assert admin.get(f'/api/admin/billers/{bid}').json()['data']['biller']['status'] == 'ACTIVE'
+    r = admin.put(f'/api/admin/billers/{bid}', json={'description': 'Water for Dhaka'})
+    assert r.status_code == 200 and r.json()['data']['biller']['description'] == 'Water for Dhaka'
+    r = admin.get('/api/admin/billers', params={'search': code})
+    assert [b['id'] for b in r.json()['data']['billers']] == [bid]
+    assert code in [b['billerCode'] for b in c.get('/api/transactions/billers', params={'search': 'Test Water ' + code}).json()['data']['billers']]
+    r = admin.patch(f'/api/admin/billers/{bid}/status', json={'status': 'SUSPENDED'})
+    assert r.status_code == 200 and r.json()['data']['biller']['status'] == 'SUSPENDED'
+    assert admin.patch(f'/api/admin/billers/{bid}/status', json={'status': 'GONE'}).status_code == 400
+    r = admin.delete(f'/api/admin/billers/{bid}')
+    assert r.status_code == 200 and r.json()['message'] == 'Biller deactivated successfully'
+    assert admin.get(f'/api/admin/billers/{bid}').json()['data']['biller']['status'] == 'INACTIVE'
+    assert c.get('/api/transactions/billers', params={'search': 'Test Water ' + code}).json()['data']['total'] == 0
+    assert admin.get('/api/admin/billers/NOSUCHID').status_code == 404
+
+
+def test_config_crud_and_public_config(base_url):
+    admin = new_admin(base_url)
+    key = 'feature_' + uuid.uuid4().hex[:8]
+    r = admin.post('/api/admin/config', json={'key': key, 'value': 'true', 'description': 'A feature'})
+    assert r.status_code == 201
+    r = admin.post('/api/admin/config', json={'key': key, 'value': 'false'})
+    assert r.status_code == 200 and r.json()['data']['config']['value'] == 'false'
+    assert admin.get(f'/api/admin/config/{key}').json()['data']['config']['description'] == 'A feature'
+    assert admin.get('/api/admin/config/no_such_key_here').status_code == 404
+    assert admin.put('/api/admin/config/no_such_key_here', json={'value': '1'}).status_code == 404
+    assert admin.post('/api/admin/config', json={'key': 'bad key!', 'value': '1'}).status_code == 400
+    keys = [c['key'] for c in admin.get('/api/admin/config').json()['data']['configs']]
+    assert 'agent_commission_rate' in keys and key in keys
+    public = requests.get(url(base_url, '/api/config/public'), timeout=30).json()['data']['configs']
+    assert {c['key'] for c in public} >= {'app_version', 'maintenance_mode'}
+    assert 'agent_commission_rate' not in {c['key'] for c in public}
+
+
+def test_commission_rate_setting_changes_cash_out_commission(base_url):
+    admin = new_admin(base_url)
+    assert admin.put('/api/admin/config/agent_commission_rate', json={'value': 'abc'}).status_code == 400
+    try:
+        r = admin.put('/api/admin/config/agent_commission_rate', json={'value': '2.0'})
+        assert r.status_code == 200
+        c, a = new_consumer(base_url, fund=1000), new_agent(base_url)
+        r = c.post('/api/transactions/cash-out', json={'agentCode': a.agent_code, 'amount': 1000})
+        assert a.balance() == 1020
+    finally:
+        admin.put('/api/admin/config/agent_commission_rate', json={'value': '1.5'})

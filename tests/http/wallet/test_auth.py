@@ -1,0 +1,251 @@
+"""Authentication (spec sections User, Agent and Admin Authentication)."""
+import time
+
+import requests
+
+from conftest import run_sql
+from wallet.helpers import (agent_body, auth, consumer_body, login, new_admin, new_agent,
+                            new_consumer, url)
+
+
+def register(base_url, body, kind='consumer'):
+    return requests.post(url(base_url, f'/api/auth/{kind}/register'), json=body, timeout=30)
+
+
+def test_consumer_registration_is_active_with_50_taka_bonus(base_url):
+    body = consumer_body()
+    r = register(base_url, body)
+    assert r.status_code == 201
+    data = r.json()['data']
+    assert data['bonusGiven'] is True
+    assert data['user']['status'] == 'ACTIVE' and data['user']['role'] == 'CONSUMER'
+    assert len(data['user']['id']) == 8
+    assert 'password' not in r.text and '$2' not in r.text
+    profile = login(base_url, 'consumer', body['email'], body['password'])['profile']
+    assert profile['wallet']['balance'] == 50
+    assert profile['wallet']['dailyLimit'] == 25000 and profile['wallet']['monthlyLimit'] == 100000
+
+
+def test_password_is_stored_as_bcrypt_cost_10(base_url):
+    body = consumer_body()
+    register(base_url, body)
+    h = run_sql(f"SELECT password_hash FROM wallet.users WHERE email = '{body['email']}'")[0][0]
+    assert h.startswith('$2a$10$')
+
+
+def test_registration_validation_errors_name_each_field(base_url):
+    r = register(base_url, consumer_body(email='nope', phone='01212345678', password='short',
+                                         firstName='A'))
+    assert r.status_code == 400
+    body = r.json()
+    assert body['success'] is False and body['message'] == 'Validation error'
+    fields = {e['field'] for e in body['errors']}
+    assert {'email', 'phone', 'password', 'firstName'} <= fields
+
+
+def test_password_policy_needs_upper_lower_digit_and_special(base_url):
+    for weak in ('alllowercase1!', 'ALLUPPERCASE1!', 'NoDigitsHere!', 'NoSpecial123'):
+        r = register(base_url, consumer_body(password=weak))
+        assert r.status_code == 400, weak
+
+
+def test_duplicate_email_or_phone_is_409(base_url):
+    body = consumer_body()
+    assert register(base_url, body).status_code == 201
+    r = register(base_url, consumer_body(email=body['email'].upper()))
+    assert r.status_code == 409 and r.json()['message'] == 'Email already registered'
+    assert register(base_url, consumer_body(phone=body['phone'])).status_code == 409
+
+
+def test_login_by_phone_and_wrong_password(base_url):
+    c = new_consumer(base_url)
+    assert login(base_url, 'consumer', c.phone, c.password)['userType'] == 'Consumer'
+    r = requests.post(url(base_url, '/api/auth/consumer/login'),
+                      json={'identifier': c.phone, 'password': 'Wrong123!'}, timeout=30)
+    assert r.status_code == 401
+    r = requests.post(url(base_url, '/api/auth/consumer/login'),
+                      json={'identifier': 'nobody@example.com', 'password': 'Wrong123!'}, timeout=30)
+    assert r.status_code == 401 and r.json()['message'] == 'Invalid credentials'
+
+
+def test_unknown_and_known_identifiers_take_the_same_time(base_url):
+    c = new_consumer(base_url)
+
+    def timed(identifier):
+        start = time.perf_counter()
+        requests.post(url(base_url, '/api/auth/consumer/login'),
+                      json={'identifier': identifier, 'password': 'Wrong123!'}, timeout=30)
+        return time.perf_counter() - start
+
+    known = min(timed(c.email) for _ in range(3))
+    unknown = min(timed('ghost-' + c.email) for _ in range(3))
+    assert unknown > known * 0.5 and known > unknown * 0.5
+
+
+def test_suspended_consumer_cannot_log_in(base_url):
+    c = new_consumer(base_url)
+    run_sql(f"UPDATE wallet.users SET status = 'SUSPENDED' WHERE email = '{c.email}'")
+    r = requests.post(url(base_url, '/api/auth/consumer/login'),
+                      json={'identifier': c.email, 'password': c.password}, timeout=30)
+    assert r.status_code == 403
+    assert r.json()['message'] == 'Account is suspended. Please contact support.'
+
+
+def test_profile_needs_a_token_and_shows_the_wallet(base_url):
+    assert requests.get(url(base_url, '/api/auth/profile'), timeout=30).status_code == 401
+    c = new_consumer(base_url)
+    r = c.get('/api/auth/profile')
+    assert r.status_code == 200
+    user = r.json()['data']['user']
+    assert user['id'] == c.id and user['wallet']['availableBalance'] == 50
+
+
+def test_consumer_updates_profile(base_url):
+    c = new_consumer(base_url)
+    r = c.put('/api/auth/consumer/profile', json={'firstName': 'Jane', 'dateOfBirth': '1995-08-20'})
+    assert r.status_code == 200
+    assert r.json()['data']['user']['firstName'] == 'Jane'
+    assert r.json()['data']['user']['lastName'] == 'Consumer'
+    assert c.put('/api/auth/consumer/profile', json={'dateOfBirth': '1995-02-30'}).status_code == 400
+
+
+def test_consumer_changes_password(base_url):
+    c = new_consumer(base_url)
+    r = c.put('/api/auth/consumer/change-password',
+              json={'currentPassword': 'Wrong123!', 'newPassword': 'NewSecure456!'})
+    assert r.status_code == 401
+    r = c.put('/api/auth/consumer/change-password',
+              json={'currentPassword': c.password, 'newPassword': 'weak'})
+    assert r.status_code == 400
+    r = c.put('/api/auth/consumer/change-password',
+              json={'currentPassword': c.password, 'newPassword': 'NewSecure456!'})
+    assert r.status_code == 200
+    login(base_url, 'consumer', c.email, 'NewSecure456!')
+
+
+def test_agent_registers_pending_with_agent_code(base_url):
+    body = agent_body()
+    r = register(base_url, body, 'agent')
+    assert r.status_code == 201
+    data = r.json()['data']
+    assert data['user']['status'] == 'PENDING' and data['agent']['status'] == 'PENDING'
+    assert data['agent']['agentCode'].startswith('AG') and len(data['agent']['agentCode']) == 9
+    assert data['agent']['agentCode'][2:].isdigit()
+    r = requests.post(url(base_url, '/api/auth/agent/login'),
+                      json={'identifier': body['email'], 'password': body['password']}, timeout=30)
+    assert r.status_code == 403
+    assert r.json()['message'] == ('Your agent account is pending approval. '
+                                   'Please wait for admin approval.')
+
+
+def test_agent_registration_needs_business_details(base_url):
+    r = register(base_url, agent_body(businessName='AB', businessAddress='short'), 'agent')
+    assert r.status_code == 400
+    assert {'businessName', 'businessAddress'} <= {e['field'] for e in r.json()['errors']}
+
+
+def test_rejected_agent_gets_the_rejection_message(base_url):
+    body = agent_body()
+    register(base_url, body, 'agent')
+    run_sql(f"UPDATE wallet.users SET status = 'REJECTED' WHERE email = '{body['email']}'")
+    r = requests.post(url(base_url, '/api/auth/agent/login'),
+                      json={'identifier': body['email'], 'password': body['password']}, timeout=30)
+    assert r.status_code == 403 and 'rejected' in r.json()['message']
+
+
+def test_consumer_cannot_log_in_as_agent(base_url):
+    c = new_consumer(base_url)
+    r = requests.post(url(base_url, '/api/auth/agent/login'),
+                      json={'identifier': c.email, 'password': c.password}, timeout=30)
+    assert r.status_code == 401
+
+
+def test_active_agent_logs_in_with_agent_limits(base_url):
+    a = new_agent(base_url)
+    assert a.profile['role'] == 'AGENT'
+    assert a.profile['wallet']['dailyLimit'] == 100000 and a.profile['wallet']['monthlyLimit'] == 500000
+
+
+def test_agent_profile_read_and_update(base_url):
+    a = new_agent(base_url)
+    r = a.get('/api/agents/auth/profile')
+    assert r.status_code == 200
+    assert r.json()['data']['agent']['agentCode'] == a.agent_code
+    r = a.put('/api/agents/auth/profile', json={'businessName': 'Rahman Mobile Services',
+                                                 'businessAddress': '456 New Location, Dhaka-1207'})
+    assert r.status_code == 200
+    assert r.json()['data']['agent']['businessName'] == 'Rahman Mobile Services'
+    c = new_consumer(base_url)
+    assert c.get('/api/agents/auth/profile').status_code == 403
+    assert c.put('/api/agents/auth/profile', json={}).status_code == 403
+
+
+def test_agent_changes_password(base_url):
+    a = new_agent(base_url)
+    r = a.put('/api/agents/auth/change-password',
+              json={'currentPassword': a.password, 'newPassword': 'AgentNew456!'})
+    assert r.status_code == 200
+    login(base_url, 'agent', a.email, 'AgentNew456!')
+    c = new_consumer(base_url)
+    r = c.put('/api/agents/auth/change-password',
+              json={'currentPassword': c.password, 'newPassword': 'AgentNew456!'})
+    assert r.status_code == 403
+
+
+def test_admin_login_profile_and_wrong_password(base_url):
+    admin = new_admin(base_url)
+    r = admin.get('/api/auth/admin/profile')
+    assert r.status_code == 200
+    assert r.json()['data']['admin']['email'] == admin.email
+    assert r.json()['data']['admin']['role'] == 'ADMIN'
+    r = requests.post(url(base_url, '/api/auth/admin/login'),
+                      json={'email': admin.email, 'password': 'Wrong123!'}, timeout=30)
+    assert r.status_code == 401
+
+
+def test_consumer_token_is_not_an_admin_token(base_url):
+    c = new_consumer(base_url)
+    assert c.get('/api/auth/admin/profile').status_code == 401
+    r = c.post('/api/admin/register', json={'email': 'x@example.com', 'password': 'AdminPass123!',
+                                            'name': 'X'})
+    assert r.status_code == 401
+
+
+def test_admin_creates_admin(base_url):
+    admin = new_admin(base_url)
+    email = 'new-' + admin.email
+    r = admin.post('/api/admin/register', json={'email': email, 'password': 'SecureAdmin123!',
+                                                'name': 'New Administrator'})
+    assert r.status_code == 201
+    assert r.json()['data']['admin']['status'] == 'ACTIVE'
+    r = admin.post('/api/admin/register', json={'email': email, 'password': 'SecureAdmin123!',
+                                                'name': 'New Administrator'})
+    assert r.status_code == 409
+    r = admin.post('/api/admin/register', json={'email': 'bad', 'password': 'x', 'name': 'N'})
+    assert r.status_code == 400
+    login(base_url, 'admin', email, 'SecureAdmin123!')
+
+
+def test_admin_logout_revokes_every_session(base_url):
+    admin = new_admin(base_url)
+    second = login(base_url, 'admin', admin.email, admin.password)['token']
+    r = admin.post('/api/auth/admin/logout')
+    assert r.status_code == 200
+    assert r.json()['message'] == 'Logout successful. All sessions have been terminated.'
+    assert admin.get('/api/auth/admin/profile').status_code == 401
+    r = requests.get(url(base_url, '/api/auth/admin/profile'), headers=auth(second), timeout=30)
+    assert r.status_code == 401
+    fresh = login(base_url, 'admin', admin.email, admin.password)['token']
+    r = requests.get(url(base_url, '/api/auth/admin/profile'), headers=auth(fresh), timeout=30)
+    assert r.status_code == 200
+
+
+def test_admin_changes_password(base_url):
+    admin = new_admin(base_url)
+    r = admin.put('/api/auth/admin/change-password',
+                  json={'currentPassword': 'Wrong123!', 'newPassword': 'NewAdminPass456!'})
+    assert r.status_code == 401
+    r = admin.put('/api/auth/admin/change-password',
+                  json={'currentPassword': admin.password, 'newPassword': 'NewAdminPass456!'})
+    assert r.status_code == 200
+    login(base_url, 'admin', admin.email, 'NewAdminPass456!')
