@@ -21,6 +21,8 @@ EXTRA_CLEAN = $(OBJS:.o=.d)
 COMPILE.cxx.bc = $(CLANG) -xc++ -std=c++17 -Wno-ignored-attributes $(BITCODE_CXXFLAGS) $(CPPFLAGS) -flto=thin -emit-llvm -c
 
 # Each extension's install script is the concatenation of its module files, in name order.
+# It is rebuilt on every make but rewritten only when its text changes, so a module file
+# that was removed or renamed leaves no trace and an unchanged script is not reinstalled.
 APPS := $(notdir $(patsubst %/,%,$(wildcard sql/apps/*/)))
 EXTENSIONS := khata $(addprefix khata_,$(APPS))
 MODULEDIR = extension
@@ -28,14 +30,17 @@ DATA = sql/khata/khata.control $(foreach a,$(APPS),sql/apps/$(a)/khata_$(a).cont
        $(wildcard sql/khata/upgrades/*.sql $(foreach a,$(APPS),sql/apps/$(a)/upgrades/*.sql))
 DATA_built = $(foreach e,$(EXTENSIONS),$(BUILD_DIR)/sql/$(e)--$(KHATA_VERSION).sql)
 
-$(BUILD_DIR)/sql/khata--$(KHATA_VERSION).sql: $(sort $(wildcard sql/khata/*.sql))
+.PHONY: FORCE
+$(BUILD_DIR)/sql/khata--$(KHATA_VERSION).sql: FORCE
 	@mkdir -p $(dir $@)
-	cat $^ > $@
+	@cat $(sort $(wildcard sql/khata/*.sql)) > $@.new
+	@cmp -s $@.new $@ && rm $@.new || mv $@.new $@
 
 define app_script
-$(BUILD_DIR)/sql/khata_$(1)--$(KHATA_VERSION).sql: $(sort $(wildcard sql/apps/$(1)/*.sql))
+$(BUILD_DIR)/sql/khata_$(1)--$(KHATA_VERSION).sql: FORCE
 	@mkdir -p $$(dir $$@)
-	cat $$^ > $$@
+	@cat $$(sort $$(wildcard sql/apps/$(1)/*.sql)) > $$@.new
+	@cmp -s $$@.new $$@ && rm $$@.new || mv $$@.new $$@
 endef
 $(foreach a,$(APPS),$(eval $(call app_script,$(a))))
 

@@ -1,0 +1,96 @@
+// The ledger's storage, through SPI with plans prepared once per backend: accounts, the
+// balance rows (locked in ascending (account, slot) order), journals. Every call runs inside
+// an SPI connection opened by a LedgerSession.
+#pragma once
+
+#include "khata/pg/pg_headers.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "khata/core/ledger.h"
+
+namespace khata::pg {
+
+// One journal to write and what became of it.
+struct PendingJournal {
+  char kind = 'P';
+  int64_t ref = 0;                // 0: none
+  std::string idempotency_key;    // empty: none
+  std::vector<ledger::Leg> legs;  // as stored
+  // Effect on each touched account, one entry per account, in first-touched order.
+  std::vector<std::pair<int64_t, ledger::Balance>> effects;
+  std::optional<std::string> memo;
+  std::optional<std::string> metadata_json;
+  std::optional<Datum> effective_at;  // timestamptz; now() when absent
+  std::optional<Datum> expires_at;
+
+  int64_t journal_id = 0;
+  bool replayed = false;
+  int duplicate_of = -1;       // a later item of a batch repeating an earlier one's key and legs
+  std::string error_sqlstate;  // non-empty: refused
+  std::string error_message;
+  bool failed() const { return !error_sqlstate.empty(); }
+};
+
+// A stored journal, as read back.
+struct StoredJournal {
+  int64_t id = 0;
+  int64_t book_id = 0;
+  char kind = 0;
+  int64_t ref = 0;
+  std::vector<ledger::Leg> legs;
+  std::optional<Datum> expires_at;
+  bool expired_by_now = false;
+};
+
+class LedgerSession {
+ public:
+  LedgerSession();  // SPI_connect
+  void finish();    // SPI_finish; results built before are plain C++ values
+
+  // Accounts of the book named by the refs (by id or code).
+  ledger::Accounts accounts_for(int64_t book, const std::vector<ledger::LegInput>& legs);
+  ledger::Accounts accounts_by_id(int64_t book, const std::vector<int64_t>& ids);
+
+  // Marks journals whose key exists in the book: same kind, ref and legs -> replayed with the
+  // first journal's id; otherwise refused with 23K01. A later batch item repeating an earlier
+  // key is handled the same way against the earlier item.
+  void find_replays(int64_t book, std::vector<PendingJournal>& journals);
+
+  // Locks, checks overdrafts in order, updates balances and inserts the journals that pass.
+  // With raise set, the first refusal throws; otherwise it is recorded on its journal.
+  // before_apply runs once the balance rows are locked (hold state checks).
+  template <typename Check>
+  void post(int64_t book, std::vector<PendingJournal>& journals, const ledger::Accounts& accounts,
+            bool raise, Check before_apply) {
+    lock_balances(journals, accounts);
+    before_apply();
+    apply(book, journals, accounts, raise);
+  }
+
+  std::optional<StoredJournal> journal(int64_t id);
+  // The journal that resolved or reversed `id`, with its kind; nullopt when none.
+  std::optional<std::pair<int64_t, char>> outcome_of(int64_t id);
+
+  // {"account": id, "posted": .., "pending": .., "available": ..} for each account, in order.
+  std::string balances_json(const std::vector<int64_t>& accounts, const ledger::Accounts& known);
+
+ private:
+  void lock_balances(const std::vector<PendingJournal>& journals, const ledger::Accounts& accounts);
+  void apply(int64_t book, std::vector<PendingJournal>& journals, const ledger::Accounts& accounts,
+             bool raise);
+
+  std::unordered_map<int64_t, ledger::Balance> after_;  // whole-account balances after apply
+  std::vector<std::pair<std::pair<int64_t, int>, ledger::Balance>> locked_;  // sorted
+  std::vector<int64_t> fully_locked_;                                        // sorted
+};
+
+// The slot of a hot account this backend writes when it need not lock them all.
+int backend_slot(int slots);
+
+}  // namespace khata::pg

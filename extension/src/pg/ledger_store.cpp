@@ -1,0 +1,581 @@
+#include "khata/pg/ledger_store.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+#include <unordered_map>
+
+#include <unistd.h>
+
+#include "khata/core/error.h"
+#include "khata/pg/guard.h"
+
+extern "C" {
+#include "catalog/pg_type.h"
+// spi.h reaches the spinlock headers, whose `register` C++17 refuses.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wregister"
+#include "executor/spi.h"
+#pragma GCC diagnostic pop
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+}
+
+namespace khata::pg {
+namespace {
+
+using ledger::Balance;
+namespace state = ledger::sqlstate;
+
+// A statement prepared on first use and kept for the backend's life.
+struct Plan {
+  const char* sql;
+  std::vector<Oid> types;
+  SPIPlanPtr plan = nullptr;
+};
+
+// By primary key alone: with book_id in the condition a generic plan may walk the whole
+// book's index. Accounts of other books are dropped in C++.
+Plan accounts_by_id_plan{
+    "SELECT id, code, type, currency, no_overdraft, closed_at IS NOT NULL, slots, book_id "
+    "FROM khata.accounts WHERE id = ANY($1)",
+    {INT8ARRAYOID}};
+Plan accounts_by_code_plan{
+    "SELECT id, code, type, currency, no_overdraft, closed_at IS NOT NULL, slots, book_id "
+    "FROM khata.accounts WHERE book_id = $1 AND code = ANY($2)",
+    {INT8OID, TEXTARRAYOID}};
+Plan existing_keys_plan{
+    "SELECT j.idempotency_key, j.id, j.kind, j.ref, j.account_ids, j.amounts "
+    "FROM unnest($2::text[]) AS k(key) JOIN khata.journals j "
+    "ON j.book_id = $1 AND j.idempotency_key = k.key",
+    {INT8OID, TEXTARRAYOID}};
+// Locks in ascending (account, slot) order: LockRows sits above the Sort. Exact pairs, so
+// the join probes the primary key per pair.
+Plan lock_plan{
+    "SELECT b.account_id, b.slot, b.posted, b.pending_out, b.pending_in "
+    "FROM khata.balances b JOIN unnest($1::bigint[], $2::smallint[]) AS w(account_id, slot) "
+    "ON b.account_id = w.account_id AND b.slot = w.slot "
+    "ORDER BY b.account_id, b.slot FOR UPDATE OF b",
+    {INT8ARRAYOID, INT2ARRAYOID}};
+Plan update_plan{
+    "UPDATE khata.balances b SET posted = b.posted + d.posted, "
+    "pending_out = b.pending_out + d.pending_out, pending_in = b.pending_in + d.pending_in "
+    "FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::bigint[], $5::bigint[]) "
+    "AS d(account_id, slot, posted, pending_out, pending_in) "
+    "WHERE b.account_id = d.account_id AND b.slot = d.slot",
+    {INT8ARRAYOID, INT2ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}};
+Plan insert_plan{
+    "INSERT INTO khata.journals (book_id, kind, ref, idempotency_key, effective_at, expires_at, "
+    "account_ids, amounts, memo, metadata) "
+    "SELECT $1, u.kind, u.ref, u.key, coalesce(u.effective_at, now()), u.expires_at, "
+    "$9[u.first:u.last], $10[u.first:u.last], u.memo, u.metadata::jsonb "
+    "FROM unnest($2::\"char\"[], $3::bigint[], $4::text[], $5::timestamptz[], "
+    "$6::timestamptz[], $7::int[], $8::int[], $11::text[], $12::text[]) "
+    "AS u(kind, ref, key, effective_at, expires_at, first, last, memo, metadata) "
+    "ON CONFLICT DO NOTHING RETURNING id, idempotency_key, ref",
+    {INT8OID, CHARARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID,
+     INT4ARRAYOID, INT4ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID}};
+Plan sums_plan{
+    "SELECT account_id, sum(posted)::bigint, sum(pending_out)::bigint, sum(pending_in)::bigint "
+    "FROM khata.balances WHERE account_id = ANY($1) GROUP BY account_id",
+    {INT8ARRAYOID}};
+Plan journal_plan{
+    "SELECT id, book_id, kind, ref, account_ids, amounts, expires_at, expires_at <= now() "
+    "FROM khata.journals WHERE id = $1",
+    {INT8OID}};
+Plan outcome_plan{"SELECT id, kind FROM khata.journals WHERE ref = $1", {INT8OID}};
+
+// Runs a plan; the rows stay in SPI_tuptable until the next call.
+uint64 run(Plan& plan, Datum* values, const char* nulls = nullptr) {
+  return pg_call([&]() -> uint64 {
+    if (!plan.plan) {
+      SPIPlanPtr prepared =
+          SPI_prepare(plan.sql, static_cast<int>(plan.types.size()), plan.types.data());
+      if (!prepared)
+        elog(ERROR, "khata: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+      SPI_keepplan(prepared);
+      plan.plan = prepared;
+    }
+    const int code = SPI_execute_plan(plan.plan, values, nulls, false, 0);
+    if (code < 0) elog(ERROR, "khata: SPI_execute_plan failed: %s", SPI_result_code_string(code));
+    return SPI_processed;
+  });
+}
+
+// Column accessors for the current SPI_tuptable (1-based columns, as SPI numbers them).
+Datum column(uint64 row, int col, bool* isnull) {
+  return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, isnull);
+}
+int64_t int8_column(uint64 row, int col) {
+  bool isnull = false;
+  const Datum d = column(row, col, &isnull);
+  return isnull ? 0 : DatumGetInt64(d);
+}
+std::string text_column(uint64 row, int col) {
+  bool isnull = false;
+  const Datum d = column(row, col, &isnull);
+  if (isnull) return {};
+  const auto [data, size] = pg_call([&] {
+    const text* plain = reinterpret_cast<const text*>(PG_DETOAST_DATUM_PACKED(d));
+    return std::make_pair(static_cast<const char*>(VARDATA_ANY(plain)),
+                          static_cast<size_t>(VARSIZE_ANY_EXHDR(plain)));
+  });
+  return std::string(data, size);
+}
+char char_column(uint64 row, int col) {
+  bool isnull = false;
+  const Datum d = column(row, col, &isnull);
+  return isnull ? 0 : DatumGetChar(d);
+}
+bool bool_column(uint64 row, int col) {
+  bool isnull = false;
+  const Datum d = column(row, col, &isnull);
+  return !isnull && DatumGetBool(d);
+}
+std::vector<int64_t> int8_array_column(uint64 row, int col) {
+  bool isnull = false;
+  const Datum d = column(row, col, &isnull);
+  std::vector<int64_t> out;
+  if (isnull) return out;
+  pg_call([&] {
+    ArrayType* array = DatumGetArrayTypeP(d);
+    Datum* elems = nullptr;
+    bool* nulls = nullptr;
+    int n = 0;
+    deconstruct_array(array, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &n);
+    out.resize(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) out[static_cast<size_t>(i)] = DatumGetInt64(elems[i]);
+  });
+  return out;
+}
+
+std::vector<ledger::Leg> legs_of(const std::vector<int64_t>& ids,
+                                 const std::vector<int64_t>& amounts) {
+  std::vector<ledger::Leg> legs;
+  for (size_t i = 0; i < ids.size() && i < amounts.size(); ++i)
+    legs.push_back({ids[i], amounts[i]});
+  return legs;
+}
+
+// Array builders: the arrays live in the SPI procedure context until finish().
+Datum int8_array(const std::vector<int64_t>& values) {
+  return pg_call([&] {
+    std::vector<Datum> datums(values.size());
+    for (size_t i = 0; i < values.size(); ++i) datums[i] = Int64GetDatum(values[i]);
+    return PointerGetDatum(construct_array(datums.data(), static_cast<int>(datums.size()), INT8OID,
+                                           8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+  });
+}
+Datum int4_array(const std::vector<int32_t>& values) {
+  return pg_call([&] {
+    std::vector<Datum> datums(values.size());
+    for (size_t i = 0; i < values.size(); ++i) datums[i] = Int32GetDatum(values[i]);
+    return PointerGetDatum(construct_array(datums.data(), static_cast<int>(datums.size()), INT4OID,
+                                           4, true, TYPALIGN_INT));
+  });
+}
+Datum int2_array(const std::vector<int16_t>& values) {
+  return pg_call([&] {
+    std::vector<Datum> datums(values.size());
+    for (size_t i = 0; i < values.size(); ++i) datums[i] = Int16GetDatum(values[i]);
+    return PointerGetDatum(construct_array(datums.data(), static_cast<int>(datums.size()), INT2OID,
+                                           2, true, TYPALIGN_SHORT));
+  });
+}
+Datum char_array(const std::vector<char>& values) {
+  return pg_call([&] {
+    std::vector<Datum> datums(values.size());
+    for (size_t i = 0; i < values.size(); ++i) datums[i] = CharGetDatum(values[i]);
+    return PointerGetDatum(construct_array(datums.data(), static_cast<int>(datums.size()), CHAROID,
+                                           1, true, TYPALIGN_CHAR));
+  });
+}
+// A 1-D array with NULL elements where values[i] is absent; elements are Datums already.
+Datum nullable_array(const std::vector<std::optional<Datum>>& values, Oid type, int len, bool byval,
+                     char align) {
+  return pg_call([&] {
+    std::vector<Datum> datums(values.size());
+    // std::vector<bool> has no data(): keep a plain buffer.
+    std::unique_ptr<bool[]> nulls(new bool[values.size() + 1]);
+    for (size_t i = 0; i < values.size(); ++i) {
+      nulls[i] = !values[i].has_value();
+      datums[i] = values[i].value_or(Datum(0));
+    }
+    int dims[1] = {static_cast<int>(values.size())};
+    int lbs[1] = {1};
+    if (values.empty()) return PointerGetDatum(construct_empty_array(type));
+    return PointerGetDatum(
+        construct_md_array(datums.data(), nulls.get(), 1, dims, lbs, type, len, byval, align));
+  });
+}
+Datum text_array(const std::vector<std::optional<std::string>>& values) {
+  std::vector<std::optional<Datum>> datums(values.size());
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (!values[i]) continue;
+    const std::string& s = *values[i];
+    datums[i] = pg_call([&] {
+      return PointerGetDatum(cstring_to_text_with_len(s.data(), static_cast<int>(s.size())));
+    });
+  }
+  return nullable_array(datums, TEXTOID, -1, false, TYPALIGN_INT);
+}
+
+std::string account_json(int64_t id, const Balance& b) {
+  return "{\"account\": " + std::to_string(id) + ", \"posted\": " + std::to_string(b.posted) +
+         ", \"pending\": " + std::to_string(b.pending()) +
+         ", \"available\": " + std::to_string(b.available()) + "}";
+}
+
+ledger::Accounts read_accounts(int64_t book) {
+  ledger::Accounts accounts;
+  for (uint64 r = 0; r < SPI_processed; ++r) {
+    if (int8_column(r, 8) != book) continue;
+    ledger::Account a;
+    a.id = int8_column(r, 1);
+    a.code = text_column(r, 2);
+    const auto type = ledger::parse_account_type(text_column(r, 3));
+    if (!type) throw Error("XX000", "account " + a.code + " has an unknown type");
+    a.type = *type;
+    a.currency = text_column(r, 4);
+    a.no_overdraft = bool_column(r, 5);
+    a.closed = bool_column(r, 6);
+    bool isnull = false;
+    a.slots = DatumGetInt16(column(r, 7, &isnull));
+    accounts.emplace(a.id, std::move(a));
+  }
+  return accounts;
+}
+
+}  // namespace
+
+int backend_slot(int slots) {
+  static const int pid = static_cast<int>(getpid());  // a backend is one process
+  return slots <= 1 ? 0 : pid % slots;
+}
+
+LedgerSession::LedgerSession() {
+  pg_call([] {
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "khata: SPI_connect failed");
+  });
+}
+
+void LedgerSession::finish() {
+  pg_call([] { SPI_finish(); });
+}
+
+ledger::Accounts LedgerSession::accounts_for(int64_t book,
+                                             const std::vector<ledger::LegInput>& legs) {
+  std::vector<int64_t> ids;
+  std::vector<std::optional<std::string>> codes;
+  for (const auto& leg : legs) {
+    if (leg.account.id > 0)
+      ids.push_back(leg.account.id);
+    else
+      codes.emplace_back(leg.account.code);
+  }
+  ledger::Accounts accounts;
+  if (!ids.empty()) {
+    Datum values[1] = {int8_array(ids)};
+    run(accounts_by_id_plan, values);
+    accounts = read_accounts(book);
+  }
+  if (!codes.empty()) {
+    Datum values[2] = {Int64GetDatum(book), text_array(codes)};
+    run(accounts_by_code_plan, values);
+    for (auto& [id, account] : read_accounts(book)) accounts.emplace(id, std::move(account));
+  }
+  return accounts;
+}
+
+ledger::Accounts LedgerSession::accounts_by_id(int64_t book, const std::vector<int64_t>& ids) {
+  Datum values[1] = {int8_array(ids)};
+  run(accounts_by_id_plan, values);
+  return read_accounts(book);
+}
+
+void LedgerSession::find_replays(int64_t book, std::vector<PendingJournal>& journals) {
+  std::unordered_map<std::string, size_t> first_with_key;
+  std::vector<std::optional<std::string>> keys;
+  for (size_t i = 0; i < journals.size(); ++i) {
+    auto& j = journals[i];
+    if (j.failed() || j.idempotency_key.empty()) continue;
+    auto [it, inserted] = first_with_key.emplace(j.idempotency_key, i);
+    if (inserted) {
+      keys.emplace_back(j.idempotency_key);
+      continue;
+    }
+    const auto& first = journals[it->second];
+    if (first.kind == j.kind && first.ref == j.ref && ledger::same_legs(first.legs, j.legs)) {
+      j.duplicate_of = static_cast<int>(it->second);
+    } else {
+      j.error_sqlstate = state::kIdempotencyConflict;
+      j.error_message = "idempotency key \"" + j.idempotency_key +
+                        "\" is used earlier in this batch with different legs";
+    }
+  }
+  if (keys.empty()) return;
+  Datum values[2] = {Int64GetDatum(book), text_array(keys)};
+  const uint64 rows = run(existing_keys_plan, values);
+  for (uint64 r = 0; r < rows; ++r) {
+    const std::string key = text_column(r, 1);
+    auto it = first_with_key.find(key);
+    if (it == first_with_key.end()) continue;
+    auto& j = journals[it->second];
+    const int64_t id = int8_column(r, 2);
+    const char kind = char_column(r, 3);
+    const int64_t ref = int8_column(r, 4);
+    const auto legs = legs_of(int8_array_column(r, 5), int8_array_column(r, 6));
+    if (kind == j.kind && ref == j.ref && ledger::same_legs(legs, j.legs)) {
+      j.replayed = true;
+      j.journal_id = id;
+    } else {
+      j.error_sqlstate = state::kIdempotencyConflict;
+      j.error_message = "idempotency key \"" + key + "\" was used by journal " +
+                        std::to_string(id) + " with different legs";
+    }
+  }
+}
+
+void LedgerSession::lock_balances(const std::vector<PendingJournal>& journals,
+                                  const ledger::Accounts& accounts) {
+  // (account, slot) pairs to lock; slot -1: every slot of the account.
+  std::map<int64_t, std::set<int>> wanted;
+  for (const auto& j : journals) {
+    if (j.failed() || j.replayed || j.duplicate_of >= 0) continue;
+    for (const auto& [id, effect] : j.effects) {
+      const ledger::Account& a = accounts.at(id);
+      auto& slots = wanted[id];
+      if (a.slots <= 1) {
+        slots.insert(0);
+      } else if (a.no_overdraft && ledger::lowers_available(effect)) {
+        slots.insert(-1);
+      } else {
+        slots.insert(backend_slot(a.slots));
+      }
+    }
+  }
+  std::vector<int64_t> ids;
+  std::vector<int16_t> slots;
+  fully_locked_.clear();
+  for (const auto& [id, set] : wanted) {
+    if (set.count(-1)) {
+      fully_locked_.push_back(id);
+      for (int s = 0; s < accounts.at(id).slots; ++s) {
+        ids.push_back(id);
+        slots.push_back(static_cast<int16_t>(s));
+      }
+      continue;
+    }
+    for (int s : set) {
+      ids.push_back(id);
+      slots.push_back(static_cast<int16_t>(s));
+    }
+  }
+  locked_.clear();
+  if (ids.empty()) return;
+  Datum values[2] = {int8_array(ids), int2_array(slots)};
+  const uint64 rows = run(lock_plan, values);
+  // Fewer rows: the account's slots were changed since it was read (set_account_slots).
+  if (rows != ids.size())
+    throw Error(state::kSerializationFailure,
+                "an account's balance slots changed during the posting; retry");
+  for (uint64 r = 0; r < rows; ++r) {
+    bool isnull = false;
+    const int slot = DatumGetInt16(column(r, 2, &isnull));
+    locked_.push_back({{int8_column(r, 1), slot},
+                       Balance{int8_column(r, 3), int8_column(r, 4), int8_column(r, 5)}});
+  }
+}
+
+void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
+                          const ledger::Accounts& accounts, bool raise) {
+  // Whole-account balances of the fully locked accounts, and of one-slot accounts.
+  std::unordered_map<int64_t, Balance> running;
+  for (const auto& [key, balance] : locked_) {
+    const auto& a = accounts.at(key.first);
+    if (a.slots <= 1 || std::binary_search(fully_locked_.begin(), fully_locked_.end(), key.first))
+      running[key.first] += balance;
+  }
+  std::map<std::pair<int64_t, int>, Balance> deltas;
+  for (auto& j : journals) {
+    if (j.failed() || j.replayed || j.duplicate_of >= 0) continue;
+    try {
+      for (const auto& [id, effect] : j.effects) {
+        const auto& a = accounts.at(id);
+        auto it = running.find(id);
+        if (it != running.end()) ledger::check_overdraft(a, it->second, effect);
+      }
+      // Checked first and applied after: a refused journal leaves no trace.
+      for (const auto& [id, effect] : j.effects) {
+        const auto& a = accounts.at(id);
+        auto it = running.find(id);
+        if (it != running.end()) it->second += effect;
+        deltas[{id, backend_slot(a.slots)}] += effect;
+      }
+    } catch (const Error& e) {
+      if (raise) throw;
+      j.error_sqlstate = e.sqlstate();
+      j.error_message = e.what();
+    }
+  }
+  after_.clear();
+  for (const auto& [id, balance] : running) after_[id] = balance;
+
+  std::vector<int64_t> ids, posted, pending_out, pending_in;
+  std::vector<int16_t> slots;
+  for (const auto& [key, d] : deltas) {
+    if (d.posted == 0 && d.pending_out == 0 && d.pending_in == 0) continue;
+    ids.push_back(key.first);
+    slots.push_back(static_cast<int16_t>(key.second));
+    posted.push_back(d.posted);
+    pending_out.push_back(d.pending_out);
+    pending_in.push_back(d.pending_in);
+  }
+  if (!ids.empty()) {
+    Datum values[5] = {int8_array(ids), int2_array(slots), int8_array(posted),
+                       int8_array(pending_out), int8_array(pending_in)};
+    if (run(update_plan, values) != ids.size())
+      throw Error(state::kSerializationFailure,
+                  "an account's balance slots changed during the posting; retry");
+  }
+
+  std::vector<char> kinds;
+  std::vector<int64_t> refs_or_zero;
+  std::vector<std::optional<Datum>> refs, effective, expires;
+  std::vector<std::optional<std::string>> keys, memos, metadata;
+  std::vector<int32_t> first, last;
+  std::vector<int64_t> leg_accounts, leg_amounts;
+  std::vector<size_t> inserted;
+  for (size_t i = 0; i < journals.size(); ++i) {
+    const auto& j = journals[i];
+    if (j.failed() || j.replayed || j.duplicate_of >= 0) continue;
+    inserted.push_back(i);
+    kinds.push_back(j.kind);
+    refs.push_back(j.ref ? std::optional<Datum>(Int64GetDatum(j.ref)) : std::nullopt);
+    keys.push_back(j.idempotency_key.empty() ? std::nullopt
+                                             : std::optional<std::string>(j.idempotency_key));
+    effective.push_back(j.effective_at);
+    expires.push_back(j.expires_at);
+    first.push_back(static_cast<int32_t>(leg_accounts.size() + 1));
+    for (const auto& leg : j.legs) {
+      leg_accounts.push_back(leg.account_id);
+      leg_amounts.push_back(leg.amount);
+    }
+    last.push_back(static_cast<int32_t>(leg_accounts.size()));
+    memos.push_back(j.memo);
+    metadata.push_back(j.metadata_json);
+  }
+  if (!inserted.empty()) {
+    Datum values[12] = {
+        Int64GetDatum(book),
+        char_array(kinds),
+        nullable_array(refs, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE),
+        text_array(keys),
+        nullable_array(effective, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE),
+        nullable_array(expires, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE),
+        int4_array(first),
+        int4_array(last),
+        int8_array(leg_accounts),
+        int8_array(leg_amounts),
+        text_array(memos),
+        text_array(metadata)};
+    const uint64 rows = run(insert_plan, values);
+    std::unordered_map<std::string, int64_t> id_by_key;
+    std::unordered_map<int64_t, int64_t> id_by_ref;
+    for (uint64 r = 0; r < rows; ++r) {
+      const int64_t id = int8_column(r, 1);
+      bool isnull = false;
+      column(r, 2, &isnull);
+      if (!isnull) id_by_key[text_column(r, 2)] = id;
+      const int64_t ref = int8_column(r, 3);
+      if (ref) id_by_ref[ref] = id;
+    }
+    for (size_t i : inserted) {
+      auto& j = journals[i];
+      if (!j.idempotency_key.empty()) {
+        auto it = id_by_key.find(j.idempotency_key);
+        if (it != id_by_key.end()) {
+          j.journal_id = it->second;
+          continue;
+        }
+      } else if (j.ref) {
+        auto it = id_by_ref.find(j.ref);
+        if (it != id_by_ref.end()) {
+          j.journal_id = it->second;
+          continue;
+        }
+      }
+      // A concurrent transaction wrote the same key or resolved the same journal first: the
+      // balances updated above must not stand.
+      if (j.ref && (j.kind == 'C' || j.kind == 'V' || j.kind == 'E'))
+        throw Error(state::kHoldNotPending,
+                    "hold " + std::to_string(j.ref) + " was resolved by a concurrent call");
+      if (j.ref && j.kind == 'R')
+        throw Error(state::kAlreadyReversed,
+                    "journal " + std::to_string(j.ref) + " was reversed by a concurrent call");
+      throw Error(state::kSerializationFailure,
+                  "idempotency key \"" + j.idempotency_key +
+                      "\" was written by a concurrent call; retry to replay it");
+    }
+  }
+  for (auto& j : journals) {
+    if (j.duplicate_of < 0) continue;
+    const auto& first_one = journals[static_cast<size_t>(j.duplicate_of)];
+    if (first_one.failed()) {
+      j.error_sqlstate = first_one.error_sqlstate;
+      j.error_message = first_one.error_message;
+    } else {
+      j.journal_id = first_one.journal_id;
+      j.replayed = true;
+    }
+  }
+}
+
+std::optional<StoredJournal> LedgerSession::journal(int64_t id) {
+  Datum values[1] = {Int64GetDatum(id)};
+  if (run(journal_plan, values) == 0) return std::nullopt;
+  StoredJournal j;
+  j.id = int8_column(0, 1);
+  j.book_id = int8_column(0, 2);
+  j.kind = char_column(0, 3);
+  j.ref = int8_column(0, 4);
+  j.legs = legs_of(int8_array_column(0, 5), int8_array_column(0, 6));
+  bool isnull = false;
+  const Datum expires = column(0, 7, &isnull);
+  if (!isnull) j.expires_at = expires;
+  j.expired_by_now = bool_column(0, 8);
+  return j;
+}
+
+std::optional<std::pair<int64_t, char>> LedgerSession::outcome_of(int64_t id) {
+  Datum values[1] = {Int64GetDatum(id)};
+  if (run(outcome_plan, values) == 0) return std::nullopt;
+  return std::make_pair(int8_column(0, 1), char_column(0, 2));
+}
+
+std::string LedgerSession::balances_json(const std::vector<int64_t>& ids,
+                                         const ledger::Accounts& known) {
+  // One-slot and fully locked accounts are known from the locked rows; a hot account's other
+  // slots are read.
+  std::vector<int64_t> to_read;
+  for (int64_t id : ids)
+    if (!after_.count(id)) to_read.push_back(id);
+  std::unordered_map<int64_t, Balance> read;
+  if (!to_read.empty()) {
+    Datum values[1] = {int8_array(to_read)};
+    const uint64 rows = run(sums_plan, values);
+    for (uint64 r = 0; r < rows; ++r)
+      read[int8_column(r, 1)] = Balance{int8_column(r, 2), int8_column(r, 3), int8_column(r, 4)};
+  }
+  std::string out = "[";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i) out += ", ";
+    auto it = after_.find(ids[i]);
+    out += account_json(ids[i], it != after_.end() ? it->second : read[ids[i]]);
+  }
+  return out + "]";
+}
+
+}  // namespace khata::pg
