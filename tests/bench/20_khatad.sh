@@ -48,3 +48,54 @@ pgbench_tps pgbench_read_one_row_c32 32 -M prepared -f "$WORK/read_one_row.sql"
 report "khatad read one row, 32 connections: $(printf '%.0f' "$khatad_rps") req/s, p50 $p50, p99 $p99;" \
   "$(ratio "$khatad_rps" "$(recorded pgbench_read_one_row_c32)") x pgbench calling the handler" \
   "at 32 clients (bar: 0.60)"
+
+# The same comparison for a handler that posts a two-leg journal between two of 1000 accounts.
+psql_super "$KHATA_PGPORT" khata -q >/dev/null <<'SQL'
+SELECT khata.create_book('bench', 'Bench book') AS book \gset
+SELECT count(khata.create_account(:book, 'A' || g, 'Account ' || g, 'asset', 'BDT'))
+FROM generate_series(1, 1000) g;
+CREATE FUNCTION khata_bench.h_post(req jsonb) RETURNS jsonb
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT jsonb_build_object('status', 201, 'body', khata.post_journal(
+    (SELECT id FROM khata.books WHERE code = 'bench'), req->'body'->>'key',
+    jsonb_build_array(
+      jsonb_build_object('account', 'A' || (req->'body'->>'from'), 'debit', (req->'body'->'amount')::bigint),
+      jsonb_build_object('account', 'A' || (req->'body'->>'to'), 'credit', (req->'body'->'amount')::bigint))));
+$$;
+GRANT EXECUTE ON FUNCTION khata_bench.h_post(jsonb) TO khata_api;
+SELECT khata.register_route('bench', 'POST', '/journals', 'khata_bench.h_post(jsonb)', 'none');
+SQL
+khatad_start "$WORK/khatad.log" --threads "$KHATAD_BENCH_THREADS" --log-level warn
+cat >"$WORK/post_journal.lua" <<'LUA'
+math.randomseed(os.time() + math.floor(os.clock() * 1e6))
+local n = 0
+request = function()
+  n = n + 1
+  local from = math.random(1, 1000)
+  local to = from % 1000 + 1
+  local body = string.format('{"key": "w-%d-%d", "from": %d, "to": %d, "amount": 100}',
+                             math.random(1, 1000000000), n, from, to)
+  return wrk.format("POST", "/bench/journals", {["Content-Type"] = "application/json"}, body)
+end
+LUA
+wrk -c 32 -t 2 -d "${BENCH_SECONDS}s" --latency -s "$WORK/post_journal.lua" "$KHATA_URL" \
+  >"$WORK/wrk_post.out" 2>&1 || { cat "$WORK/wrk_post.out" >&2; die "wrk failed"; }
+post_rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$WORK/wrk_post.out")
+post_p50=$(awk '$1 == "50%" {print $2}' "$WORK/wrk_post.out")
+post_p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk_post.out")
+non2xx=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$WORK/wrk_post.out")
+[ -z "$non2xx" ] || die "khatad answered $non2xx journal posts with an error status"
+printf '  %-34s %8.0f req/s  p50 %s  p99 %s\n' khatad_post_journal_c32 "$post_rps" "$post_p50" "$post_p99"
+khatad_stop
+
+cat >"$WORK/post_journal.sql" <<'SQL'
+\set from random(1, 1000)
+\set key random(1, 1000000000)
+SELECT khata_bench.h_post(jsonb_build_object('body', jsonb_build_object(
+  'key', 'p-' || :client_id::text || '-' || :key::text, 'from', :from::int,
+  'to', :from::int % 1000 + 1, 'amount', 100)));
+SQL
+pgbench_tps pgbench_post_journal_c32 32 -M prepared -f "$WORK/post_journal.sql"
+report "khatad post a two-leg journal, 32 connections: $(printf '%.0f' "$post_rps") req/s," \
+  "p50 $post_p50, p99 $post_p99; $(ratio "$post_rps" "$(recorded pgbench_post_journal_c32)") x" \
+  "pgbench calling the handler at 32 clients (bar: 0.60)"
