@@ -18,7 +18,7 @@ std::string now_iso() {
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  char text[32];
+  char text[64];
   std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
                 utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
                 static_cast<int>(millis));
@@ -37,7 +37,7 @@ LogLevel parse_log_level(const std::string& name) {
 
 bool log_enabled(LogLevel level) { return static_cast<int>(level) >= threshold.load(); }
 
-void log_event(LogLevel level, const std::string& message, nlohmann::json fields) {
+void log_event(LogLevel level, const std::string& message, const nlohmann::json& fields) {
   if (!log_enabled(level)) return;
   static const char* names[] = {"info", "warn", "error"};
   nlohmann::json line = {

@@ -12,6 +12,6 @@ void set_log_level(LogLevel level);
 LogLevel parse_log_level(const std::string& name);
 bool log_enabled(LogLevel level);
 // Adds "time" and "level" to `fields` and writes them as one line, in one write.
-void log_event(LogLevel level, const std::string& message, nlohmann::json fields = {});
+void log_event(LogLevel level, const std::string& message, const nlohmann::json& fields = {});
 
 }  // namespace khatad

@@ -41,7 +41,7 @@ class RateLimiter {
 
  private:
   struct Window {
-    int64_t start = 0;
+    int64_t start = -1;  // no window yet
     int64_t end = 0;
     int64_t count = 0;
   };

@@ -41,7 +41,7 @@ void RouteStore::listen_loop() {
       if (!listening) {
         connection.reset();
         for (int i = 0; i < 10 && !stopping_; ++i) {
-          struct timespec pause = {0, 100 * 1000 * 1000};
+          struct timespec pause = {0, 100L * 1000 * 1000};
           nanosleep(&pause, nullptr);
         }
         continue;
