@@ -1,6 +1,8 @@
 // khatad's configuration: flags override environment variables override defaults.
 #pragma once
 
+#include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +14,17 @@ struct Config {
   int listen_port = 8080;
   int threads = 2;
   std::string conninfo = "host=127.0.0.1 port=54320 dbname=khata user=khatad";
+  std::map<std::string, std::string> mounts;  // app -> prefix; the rest are at /APP
+  std::string jwt_private_key;                // PEM file paths
+  std::string jwt_public_key;
+  std::string jwt_issuer = "khata";
+  size_t max_json_bytes = 1 << 20;
+  size_t max_upload_bytes = 20 << 20;
+  int max_connections = 1024;
+  int statement_timeout_ms = 30000;
+  std::vector<std::string> cors_origins;  // "*" allows any
+  std::vector<std::string> rate_limits;   // APP[:TIER]=LIMIT/WINDOW[,...]
+  std::string log_level = "info";         // info (access log), warn, error
 };
 
 // Parses argv (and KHATAD_* environment variables). Returns the config, or nullopt after

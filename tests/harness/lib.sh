@@ -14,7 +14,7 @@ KHATA_PACKAGES=(
   make g++ cmake pkg-config clang-14 llvm-14 curl
   postgresql-$PG_MAJOR postgresql-client-$PG_MAJOR postgresql-server-dev-$PG_MAJOR
   postgresql-$PG_MAJOR-pgtap postgresql-$PG_MAJOR-cron
-  libpq-dev libpistache-dev nlohmann-json3-dev libssl-dev libgtest-dev wrk
+  libpq-dev libpistache-dev nlohmann-json3-dev libssl-dev openssl libgtest-dev wrk
   zlib1g-dev    # khata.read_table: inflating XLSX archives
   libexpat1-dev # khata.read_table: parsing XLSX parts
   python3 python3-pytest python3-requests python3-psycopg2 python3-jwt python3-cryptography
@@ -161,6 +161,19 @@ khata_extensions() {
   return 0
 }
 
+# jwt_keys DIR: an RSA key pair for khatad's tokens in DIR (jwt.key, jwt.pub), made once;
+# exports KHATAD_JWT_PRIVATE_KEY and KHATAD_JWT_PUBLIC_KEY, which khatad reads.
+jwt_keys() {
+  local dir=$1
+  mkdir -p "$dir"
+  if [ ! -s "$dir/jwt.key" ]; then
+    (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
+      -out "$dir/jwt.key" 2>/dev/null) || die "openssl could not make a key in $dir"
+    openssl pkey -in "$dir/jwt.key" -pubout -out "$dir/jwt.pub" 2>/dev/null
+  fi
+  export KHATAD_JWT_PRIVATE_KEY=$dir/jwt.key KHATAD_JWT_PUBLIC_KEY=$dir/jwt.pub
+}
+
 # env_start WORK: a throwaway cluster with the extensions installed, for tests and benchmarks.
 # Sets STAGE, DATA, KHATA_PGPORT and the DSN variables; env_stop undoes it.
 env_start() {
@@ -176,6 +189,7 @@ env_start() {
   export KHATA_SUPER_DSN="host=127.0.0.1 port=$KHATA_PGPORT dbname=khata user=postgres"
   export KHATA_API_DSN="host=127.0.0.1 port=$KHATA_PGPORT dbname=khata user=khatad"
   export KHATAD_BIN=$KHATA_ROOT/build/cmake/khatad
+  jwt_keys "$WORK/keys"
   export KHATA_STAGE=$STAGE KHATA_DATA=$DATA KHATA_WORK=$WORK
 }
 

@@ -43,6 +43,7 @@ stage_install "$STAGE"
 cluster_stop "$STAGE" "$DATA"   # a server left behind by a killed run
 cluster_start "$STAGE" "$DATA" "$PGPORT_RUN"
 khata_setup_db "$PGPORT_RUN" khata
+jwt_keys "$STATE"   # khatad's token keys: made on first run, kept in ./.khata/
 
 cat <<EOT
 
@@ -50,6 +51,7 @@ cat <<EOT
     database  postgresql://postgres@127.0.0.1:$PGPORT_RUN/khata   (psql -h 127.0.0.1 -p $PGPORT_RUN -U postgres khata)
     cluster   $DATA
     http      http://127.0.0.1:$HTTP_PORT   (try: curl -s http://127.0.0.1:$HTTP_PORT/healthz)
+    jwt keys  $STATE/jwt.key, $STATE/jwt.pub
   Ctrl-C stops khatad and PostgreSQL.
 
 EOT

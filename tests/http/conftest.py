@@ -5,13 +5,40 @@ import subprocess
 import threading
 import time
 
+import psycopg2
 import pytest
 import requests
+
+FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')
 
 
 @pytest.fixture(scope='session')
 def base_url():
     return os.environ['KHATA_URL']
+
+
+def run_sql(sql, dsn=None):
+    conn = psycopg2.connect(dsn or os.environ['KHATA_SUPER_DSN'])
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+            return cur.fetchall() if cur.description else None
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope='session')
+def test_app(base_url):
+    """The test-only app (tests/http/fixtures/khata_test.sql) at /test, once khatad has it."""
+    with open(os.path.join(FIXTURES, 'khata_test.sql')) as f:
+        run_sql(f.read())
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        if requests.get(base_url + '/test/echo', timeout=5).status_code == 200:
+            return base_url + '/test'
+        time.sleep(0.05)
+    raise AssertionError('khatad did not load the routes of the test app after NOTIFY')
 
 
 @pytest.fixture(scope='session')

@@ -36,24 +36,27 @@ struct Plan {
   SPIPlanPtr plan = nullptr;
 };
 
+// By primary key alone: with book_id in the condition a generic plan may walk the whole
+// book's index. Accounts of other books are dropped in C++.
 Plan accounts_by_id_plan{
-    "SELECT id, code, type, currency, no_overdraft, closed_at IS NOT NULL, slots "
-    "FROM khata.accounts WHERE book_id = $1 AND id = ANY($2)",
-    {INT8OID, INT8ARRAYOID}};
+    "SELECT id, code, type, currency, no_overdraft, closed_at IS NOT NULL, slots, book_id "
+    "FROM khata.accounts WHERE id = ANY($1)",
+    {INT8ARRAYOID}};
 Plan accounts_by_code_plan{
-    "SELECT id, code, type, currency, no_overdraft, closed_at IS NOT NULL, slots "
+    "SELECT id, code, type, currency, no_overdraft, closed_at IS NOT NULL, slots, book_id "
     "FROM khata.accounts WHERE book_id = $1 AND code = ANY($2)",
     {INT8OID, TEXTARRAYOID}};
 Plan existing_keys_plan{
-    "SELECT idempotency_key, id, kind, ref, account_ids, amounts FROM khata.journals "
-    "WHERE book_id = $1 AND idempotency_key = ANY($2)",
+    "SELECT j.idempotency_key, j.id, j.kind, j.ref, j.account_ids, j.amounts "
+    "FROM unnest($2::text[]) AS k(key) JOIN khata.journals j "
+    "ON j.book_id = $1 AND j.idempotency_key = k.key",
     {INT8OID, TEXTARRAYOID}};
-// Locks in ascending (account, slot) order: LockRows sits above the Sort. Slot -1 asks for
-// every slot of the account.
+// Locks in ascending (account, slot) order: LockRows sits above the Sort. Exact pairs, so
+// the join probes the primary key per pair.
 Plan lock_plan{
     "SELECT b.account_id, b.slot, b.posted, b.pending_out, b.pending_in "
     "FROM khata.balances b JOIN unnest($1::bigint[], $2::smallint[]) AS w(account_id, slot) "
-    "ON b.account_id = w.account_id AND (w.slot < 0 OR b.slot = w.slot) "
+    "ON b.account_id = w.account_id AND b.slot = w.slot "
     "ORDER BY b.account_id, b.slot FOR UPDATE OF b",
     {INT8ARRAYOID, INT2ARRAYOID}};
 Plan update_plan{
@@ -225,9 +228,10 @@ std::string account_json(int64_t id, const Balance& b) {
          ", \"available\": " + std::to_string(b.available()) + "}";
 }
 
-ledger::Accounts read_accounts() {
+ledger::Accounts read_accounts(int64_t book) {
   ledger::Accounts accounts;
   for (uint64 r = 0; r < SPI_processed; ++r) {
+    if (int8_column(r, 8) != book) continue;
     ledger::Account a;
     a.id = int8_column(r, 1);
     a.code = text_column(r, 2);
@@ -273,22 +277,22 @@ ledger::Accounts LedgerSession::accounts_for(int64_t book,
   }
   ledger::Accounts accounts;
   if (!ids.empty()) {
-    Datum values[2] = {Int64GetDatum(book), int8_array(ids)};
+    Datum values[1] = {int8_array(ids)};
     run(accounts_by_id_plan, values);
-    accounts = read_accounts();
+    accounts = read_accounts(book);
   }
   if (!codes.empty()) {
     Datum values[2] = {Int64GetDatum(book), text_array(codes)};
     run(accounts_by_code_plan, values);
-    for (auto& [id, account] : read_accounts()) accounts.emplace(id, std::move(account));
+    for (auto& [id, account] : read_accounts(book)) accounts.emplace(id, std::move(account));
   }
   return accounts;
 }
 
 ledger::Accounts LedgerSession::accounts_by_id(int64_t book, const std::vector<int64_t>& ids) {
-  Datum values[2] = {Int64GetDatum(book), int8_array(ids)};
+  Datum values[1] = {int8_array(ids)};
   run(accounts_by_id_plan, values);
-  return read_accounts();
+  return read_accounts(book);
 }
 
 void LedgerSession::find_replays(int64_t book, std::vector<PendingJournal>& journals) {
@@ -357,9 +361,11 @@ void LedgerSession::lock_balances(const std::vector<PendingJournal>& journals,
   fully_locked_.clear();
   for (const auto& [id, set] : wanted) {
     if (set.count(-1)) {
-      ids.push_back(id);
-      slots.push_back(-1);
       fully_locked_.push_back(id);
+      for (int s = 0; s < accounts.at(id).slots; ++s) {
+        ids.push_back(id);
+        slots.push_back(static_cast<int16_t>(s));
+      }
       continue;
     }
     for (int s : set) {
@@ -371,6 +377,10 @@ void LedgerSession::lock_balances(const std::vector<PendingJournal>& journals,
   if (ids.empty()) return;
   Datum values[2] = {int8_array(ids), int2_array(slots)};
   const uint64 rows = run(lock_plan, values);
+  // Fewer rows: the account's slots were changed since it was read (set_account_slots).
+  if (rows != ids.size())
+    throw Error(state::kSerializationFailure,
+                "an account's balance slots changed during the posting; retry");
   for (uint64 r = 0; r < rows; ++r) {
     bool isnull = false;
     const int slot = DatumGetInt16(column(r, 2, &isnull));
@@ -426,7 +436,9 @@ void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
   if (!ids.empty()) {
     Datum values[5] = {int8_array(ids), int2_array(slots), int8_array(posted),
                        int8_array(pending_out), int8_array(pending_in)};
-    run(update_plan, values);
+    if (run(update_plan, values) != ids.size())
+      throw Error(state::kSerializationFailure,
+                  "an account's balance slots changed during the posting; retry");
   }
 
   std::vector<char> kinds;

@@ -1,0 +1,72 @@
+# Ledger benchmarks (issue 4), sourced by tests/harness/bench.sh. 10,000 no_overdraft wallets,
+# each funded so transfers never fail:
+#   (a) one two-leg transfer per transaction between random wallets
+#   (b) the same, every journal also crediting one fee account (a hot account, 8 slots)
+#   (c) khata.post_journals with 100 transfers per call (figures in transfers/s)
+# then the storage per two-leg transfer, journals with their indexes.
+
+psql_super "$KHATA_PGPORT" khata -o /dev/null <<'SQL'
+SELECT khata.create_book('bench', 'bench');
+SELECT khata.create_account(khata.book_id('bench'), 'EQUITY', 'capital', 'equity', 'BDT');
+SELECT khata.create_account(khata.book_id('bench'), 'FEES', 'fee income', 'income', 'BDT');
+SELECT khata.set_account_slots(khata.account_id(khata.book_id('bench'), 'FEES'), 8);
+SELECT count(khata.create_account(khata.book_id('bench'), 'W' || g, 'wallet ' || g, 'liability', 'BDT', true))
+FROM generate_series(1, 10000) g;
+-- Fund every wallet: one batch of 10,000 journals.
+SELECT count(*) FROM jsonb_array_elements(khata.post_journals(khata.book_id('bench'),
+  (SELECT jsonb_agg(jsonb_build_object('idempotency_key', 'fund-' || g, 'legs', jsonb_build_array(
+     jsonb_build_object('account', 'EQUITY', 'debit', 1000000000000),
+     jsonb_build_object('account', 'W' || g, 'credit', 1000000000000))))
+   FROM generate_series(1, 10000) g))) r WHERE (r ->> 'ok')::boolean;
+VACUUM ANALYZE khata.balances;
+VACUUM ANALYZE khata.journals;
+SQL
+BENCH_BOOK=$(psql_super "$KHATA_PGPORT" khata -tAc "select khata.book_id('bench')")
+BENCH_W0=$(psql_super "$KHATA_PGPORT" khata -tAc "select khata.account_id($BENCH_BOOK, 'W1') - 1")
+BENCH_FEES=$(psql_super "$KHATA_PGPORT" khata -tAc "select khata.account_id($BENCH_BOOK, 'FEES')")
+
+cat >"$WORK/ledger_transfer.sql" <<SQL
+\set a random($((BENCH_W0 + 1)), $((BENCH_W0 + 10000)))
+\set b random($((BENCH_W0 + 1)), $((BENCH_W0 + 10000)))
+\set k random(1, 1000000000000000)
+SELECT khata.post_journal($BENCH_BOOK, 'a:client_id-:k',
+  '[{"account": :a, "debit": 1850}, {"account": :b, "credit": 1850}]');
+SQL
+cat >"$WORK/ledger_hot.sql" <<SQL
+\set a random($((BENCH_W0 + 1)), $((BENCH_W0 + 10000)))
+\set b random($((BENCH_W0 + 1)), $((BENCH_W0 + 10000)))
+\set k random(1, 1000000000000000)
+SELECT khata.post_journal($BENCH_BOOK, 'b:client_id-:k',
+  '[{"account": :a, "debit": 1885}, {"account": :b, "credit": 1850}, {"account": $BENCH_FEES, "credit": 35}]');
+SQL
+cat >"$WORK/ledger_batch.sql" <<SQL
+\set k random(1, 1000000000000000)
+SELECT khata.post_journals($BENCH_BOOK, (
+  SELECT jsonb_agg(jsonb_build_object('idempotency_key', 'c:client_id-:k-' || g, 'legs',
+    jsonb_build_array(
+      jsonb_build_object('account', $((BENCH_W0 + 1)) + (random() * 9999)::int, 'debit', 1850),
+      jsonb_build_object('account', $((BENCH_W0 + 1)) + (random() * 9999)::int, 'credit', 1850))))
+  FROM generate_series(1, 100) g));
+SQL
+
+for c in $BENCH_CLIENTS; do
+  pgbench_tps "ledger_a_c$c" "$c" -f "$WORK/ledger_transfer.sql"
+done
+read -r journals_a bytes_a <<<"$(psql_super "$KHATA_PGPORT" khata -tAF' ' -c \
+  "select count(*), pg_total_relation_size('khata.journals') from khata.journals where book_id = $BENCH_BOOK")"
+for c in $BENCH_CLIENTS; do
+  pgbench_tps "ledger_b_c$c" "$c" -f "$WORK/ledger_hot.sql"
+done
+for c in $BENCH_CLIENTS; do
+  pgbench_tps "ledger_c_calls_c$c" "$c" -f "$WORK/ledger_batch.sql"
+  echo $(($(recorded "ledger_c_calls_c$c") * 100)) >"$FIGURES/ledger_c_c$c"
+  printf '  %-34s %8d transfers/s\n' "ledger_c_c$c" "$(recorded "ledger_c_c$c")"
+done
+
+top=${BENCH_CLIENTS##* }
+verify=$(psql_super "$KHATA_PGPORT" khata -tAc "select count(*) from khata.verify_book($BENCH_BOOK)")
+report "ledger (a) transfers/s at $top clients: $(recorded "ledger_a_c$top") = $(ratio "$(recorded "ledger_a_c$top")" "$(recorded "tpcb_c$top")") x TPC-B (target >= 1.5)"
+report "ledger (b) hot fee account at $top clients: $(recorded "ledger_b_c$top") = $(ratio "$(recorded "ledger_b_c$top")" "$(recorded "ledger_a_c$top")") x (a) (target >= 0.8)"
+report "ledger (c) post_journals x100 at $top clients: $(recorded "ledger_c_c$top") transfers/s (target >= 50000)"
+report "ledger storage: $((bytes_a / journals_a)) bytes per two-leg transfer, journals with indexes, $journals_a journals (target <= 350)"
+report "ledger verify_book after the runs: $verify problems"
