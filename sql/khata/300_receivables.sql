@@ -42,7 +42,7 @@ CREATE TABLE khata.documents (
 );
 
 COMMENT ON TABLE khata.documents IS
-  'What a party owes: invoices, bills, installments, credit notes... amount in minor units. '
+  'What a party owes: invoices, bills, installments... amount in minor units. '
   'Change them through khata.create_document, khata.allocate_payment and '
   'khata.set_document_status, which keep settled, status and open_until true.';
 
@@ -201,14 +201,18 @@ BEGIN
   END IF;
   IF amount <= 0 THEN
     RAISE EXCEPTION 'a document amount must be positive, not %', amount USING ERRCODE = '22K43',
-      HINT = 'record a credit note as its own kind with a positive amount';
+      HINT = 'a credit note is recorded with khata.record_credit_note';
   END IF;
   IF kind !~ '^[a-z][a-z0-9_]{0,31}$' THEN
     RAISE EXCEPTION 'document kind "%" is not a lower-case name', kind USING ERRCODE = '22K43',
-      HINT = 'such as invoice, bill, installment, credit_note';
+      HINT = 'such as invoice, bill, installment';
   END IF;
   IF btrim(party) = '' OR btrim(number) = '' THEN
     RAISE EXCEPTION 'party and number must not be empty' USING ERRCODE = '22K43';
+  END IF;
+  IF kind = 'credit_note' THEN
+    RAISE EXCEPTION 'a credit note is not owed by the party: it settles what the party owes'
+      USING ERRCODE = '22K43', HINT = 'record it with khata.record_credit_note';
   END IF;
   IF currency IS NULL OR currency !~ '^[A-Z]{3}$' THEN
     RAISE EXCEPTION 'currency "%" is not an ISO 4217 code', currency USING ERRCODE = '22K43';
@@ -620,6 +624,38 @@ COMMENT ON FUNCTION khata.record_payment(bigint, text, text, bigint, date, text,
   'dated received_on; what is left stays as credit on the party. Returns '
   'khata.payment_summary. 22K47 invalid payment, 22K08 unknown book, ledger refusals as '
   'post_journal raises them (22K02 unknown account, 22K04 currency mismatch).';
+
+CREATE FUNCTION khata.record_credit_note(book bigint, number text, party text, amount bigint,
+                                         issued_on date DEFAULT CURRENT_DATE,
+                                         currency text DEFAULT 'BDT',
+                                         allocate boolean DEFAULT true,
+                                         returns_account text DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  account text := coalesce(returns_account, 'receivables:returns:' || currency);
+BEGIN
+  IF number IS NULL OR btrim(number) = '' THEN
+    RAISE EXCEPTION 'a credit note needs a number' USING ERRCODE = '22K47';
+  END IF;
+  IF returns_account IS NULL AND currency ~ '^[A-Z]{3}$'
+     AND EXISTS (SELECT 1 FROM khata.books b WHERE b.id = book) THEN
+    -- Sales returns and allowances: a contra-income account, debited by credit notes.
+    PERFORM khata.receivables_account(book, account, 'Sales returns and allowances', 'income',
+                                      currency);
+  END IF;
+  RETURN khata.record_payment(book, 'credit-note:' || number, party, amount, issued_on, currency,
+                              allocate, jsonb_build_object('credit_note', number), account);
+END
+$$;
+
+COMMENT ON FUNCTION khata.record_credit_note(bigint, text, text, bigint, date, text, boolean, text) IS
+  'Records a credit note: it settles what the party owes like a payment does (allocated FIFO '
+  'unless allocate is false, the rest as credit), but posts debit returns_account (default '
+  'receivables:returns:CUR, created when missing) instead of cash. Its external reference is '
+  'credit-note:NUMBER, so recording it again is a repeat; khata.reverse_payment cancels it.';
 
 CREATE FUNCTION khata.reverse_payment(book bigint, payment bigint,
                                       reversed_on date DEFAULT CURRENT_DATE)

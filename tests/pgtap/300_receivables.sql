@@ -1,6 +1,6 @@
 -- Receivables: documents, payments, allocation, aging as of a date, status rules.
 BEGIN;
-SELECT plan(84);
+SELECT plan(90);
 
 -- Four books, named 1 to 4 here through pg_temp.book(n).
 CREATE TEMP TABLE book_ids AS
@@ -254,8 +254,28 @@ SELECT is((SELECT count(*) FROM book_ids, khata.verify_book(book_ids.id)), 0::bi
 -- --- documents -------------------------------------------------------------------------------
 SELECT throws_ok($$ SELECT khata.create_document(pg_temp.book(1), 'invoice', 'ACME', 'INV-1', '2024-01-01', 100) $$,
                  '23505', NULL, 'a_number_is_unique_per_book_and_kind');
-SELECT lives_ok($$ SELECT khata.create_document(pg_temp.book(1), 'credit_note', 'ACME', 'INV-1', '2024-01-01', 100) $$,
+SELECT lives_ok($$ SELECT khata.create_document(pg_temp.book(1), 'bill', 'ACME', 'INV-1', '2024-01-01', 100) $$,
                 'the_same_number_may_serve_another_kind');
+SELECT throws_ok($$ SELECT khata.create_document(pg_temp.book(1), 'credit_note', 'ACME', 'CN-1', '2024-01-01', 100) $$,
+                 '22K43', NULL, 'a_credit_note_is_not_a_document_the_party_owes');
+
+-- --- credit notes settle like payments, posted to sales returns ---------------------------
+SELECT is((khata.record_credit_note(pg_temp.book(1), 'CN-7', 'ACME', 30000, '2024-03-15')) #> '{allocations}',
+          jsonb_build_array(
+            jsonb_build_object('document_id', (SELECT id FROM khata.documents WHERE book_id = pg_temp.book(1)
+                                                 AND kind = 'bill' AND number = 'INV-1'),
+                               'amount', 100, 'discount', 0, 'effective_on', '2024-03-15', 'reversed_on', NULL),
+            jsonb_build_object('document_id', pg_temp.d('i3'), 'amount', 25000,
+                               'discount', 0, 'effective_on', '2024-03-15', 'reversed_on', NULL)),
+          'a_credit_note_settles_open_documents_oldest_due_first');
+SELECT is((SELECT credit FROM khata.unallocated_credit(pg_temp.book(1), 'ACME', '2024-03-15')), 4900::bigint,
+          'what_the_credit_note_does_not_settle_stays_as_credit');
+SELECT is(pg_temp.balance(1, 'receivables:returns:BDT'), -30000::bigint,
+          'a_credit_note_debits_sales_returns_not_cash');
+SELECT is(pg_temp.balance(1, 'receivables:party:ACME:BDT'), -65000::bigint,
+          'a_credit_note_credits_the_party_receivable_like_a_payment');
+SELECT is((khata.record_credit_note(pg_temp.book(1), 'CN-7', 'ACME', 30000, '2024-03-15')) -> 'repeated', 'true'::jsonb,
+          'recording_a_credit_note_again_is_a_repeat');
 SELECT throws_ok($$ SELECT khata.create_document(pg_temp.book(1), 'invoice', 'ACME', 'Z', '2024-01-01', 0) $$,
                  '22K43', NULL, 'a_document_amount_must_be_positive');
 SELECT throws_ok($$ SELECT khata.create_document(pg_temp.book(1), 'invoice', 'ACME', 'Z', '2024-01-01', 5, '2023-12-01') $$,
@@ -289,7 +309,8 @@ SELECT ok(NOT EXISTS (
             WHERE n.nspname = 'khata'
               AND p.proname IN ('create_document', 'record_payment', 'allocate_payment',
                                 'reverse_payment', 'set_document_status', 'outstanding', 'aging',
-                                'unallocated_credit', 'allocation_plan', 'receivables_account')
+                                'unallocated_credit', 'allocation_plan', 'receivables_account',
+                                'record_credit_note')
               AND (has_function_privilege('public', p.oid, 'execute')
                    OR has_function_privilege('khata_api', p.oid, 'execute'))),
           'receivables_functions_are_not_executable_by_public_or_khata_api');

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -179,6 +180,53 @@ TEST(ExplicitAllocation, RefusalsCarryTheirSqlstate) {
   EXPECT_EQ(sqlstate_of([&] { rv::plan_explicit(50000, docs, {{9, 100}}); }), "22K44");
   EXPECT_EQ(sqlstate_of([&] { rv::plan_explicit(50000, docs, {{1, 0}}); }), "22K44");
   EXPECT_EQ(sqlstate_of([&] { rv::plan_explicit(50000, docs, {{1, 10}, {1, 10}}); }), "22K44");
+}
+
+// Over many random cases, a plan never takes more than the payment has or a document owes,
+// gives each discount only to a document it settles, and accounts for every minor unit.
+TEST(AllocationPlans, NeverOverAllocateOnRandomCases) {
+  std::mt19937_64 random(20240101);
+  for (int round = 0; round < 2000; ++round) {
+    std::vector<rv::OpenDocument> docs;
+    const int count = static_cast<int>(random() % 8);
+    for (int i = 0; i < count; ++i) {
+      rv::OpenDocument doc{i + 1, static_cast<int64_t>(random() % 100000)};
+      doc.discount = random() % 3 == 0 ? doc.outstanding / 50 : 0;
+      doc.allocatable = random() % 5 != 0;
+      docs.push_back(doc);
+    }
+    const int64_t available = static_cast<int64_t>(random() % 300000);
+    std::vector<rv::AllocationRequest> requests;
+    for (const rv::OpenDocument& doc : docs) {
+      if (random() % 2 == 0 && doc.allocatable && doc.outstanding > 0) {
+        requests.push_back({doc.id, 1 + static_cast<int64_t>(random() % doc.outstanding)});
+      }
+    }
+    for (bool fifo : {true, false}) {
+      rv::AllocationPlan plan;
+      try {
+        plan = fifo ? rv::plan_fifo(available, docs) : rv::plan_explicit(available, docs, requests);
+      } catch (const khata::Error& e) {
+        ASSERT_FALSE(fifo) << e.what();
+        ASSERT_EQ(e.sqlstate(), "23K43") << e.what();  // only the payment may run short
+        continue;
+      }
+      int64_t taken = 0;
+      for (const rv::Allocation& a : plan.allocations) {
+        const rv::OpenDocument& doc = docs[static_cast<size_t>(a.document_id - 1)];
+        ASSERT_TRUE(doc.allocatable);
+        ASSERT_GT(a.amount + a.discount, 0);
+        ASSERT_LE(a.amount + a.discount, doc.outstanding);
+        if (a.discount > 0) {
+          ASSERT_EQ(a.amount + a.discount, doc.outstanding);
+        }
+        ASSERT_LE(a.discount, doc.discount);
+        taken += a.amount;
+      }
+      ASSERT_EQ(taken + plan.unallocated, available);
+      ASSERT_GE(plan.unallocated, 0);
+    }
+  }
 }
 
 // --- status --------------------------------------------------------------------------------
