@@ -44,6 +44,9 @@ cluster_stop "$STAGE" "$DATA"   # a server left behind by a killed run
 cluster_start "$STAGE" "$DATA" "$PGPORT_RUN"
 khata_setup_db "$PGPORT_RUN" khata
 jwt_keys "$STATE"   # khatad's token keys: made on first run, kept in ./.khata/
+# The front ends' development origin (the receivables tracker runs on :9002); set
+# KHATAD_CORS_ORIGINS to allow others, or to "" for none.
+export KHATAD_CORS_ORIGINS=${KHATAD_CORS_ORIGINS-http://localhost:9002}
 
 cat <<EOT
 
