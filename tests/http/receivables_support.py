@@ -1,4 +1,5 @@
 """Helpers for the receivables app's HTTP tests: users, logins and generated XLSX uploads."""
+import datetime
 import io
 import uuid
 import zipfile
@@ -45,6 +46,8 @@ def user_session(base_url, role, region=None, department='Batching Plant'):
 
 
 def _cell(ref, value):
+    if isinstance(value, datetime.date):  # an Excel date: a serial number in a date format
+        return f'<c r="{ref}" s="1"><v>{(value - datetime.date(1899, 12, 30)).days}</v></c>'
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f'<c r="{ref}"><v>{value}</v></c>'
     return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
@@ -60,7 +63,7 @@ def _column(i):
 
 
 def xlsx(rows):
-    """A one-sheet workbook of rows (lists of str/int/float/None), the first row the header."""
+    """A one-sheet workbook of rows (lists of str/int/float/date/None), the first row the header."""
     sheet_rows = []
     for n, row in enumerate(rows, start=1):
         cells = ''.join(_cell(f'{_column(i)}{n}', v) for i, v in enumerate(row) if v is not None)
@@ -72,6 +75,7 @@ def xlsx(rows):
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
             '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
             '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
             '</Types>',
         '_rels/.rels':
@@ -88,7 +92,13 @@ def xlsx(rows):
             '<?xml version="1.0" encoding="UTF-8"?>'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
             '</Relationships>',
+        'xl/styles.xml':
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs>'
+            '</styleSheet>',
         'xl/worksheets/sheet1.xml':
             '<?xml version="1.0" encoding="UTF-8"?>'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -123,7 +133,7 @@ _SCENARIO = {}
 
 APRIL = [
     # code, name, region, invoice, date, amount, credit days, department
-    ['C1', 'Patil Infra', 'Pune', 'I1', '2025-04-20', 1000.5, 30, 'Batching Plant'],
+    ['C1', 'Patil Infra', 'Pune', 'I1', datetime.date(2025, 4, 20), 1000.5, 30, 'Batching Plant'],
     ['C1', 'Patil Infra', 'Pune', 'I2', '2025-03-01', 2000, 15, 'Batching Plant'],
     ['C2', 'Goa Ready Mix', 'goa', 'I3', '2025-01-10', 3000, 0, 'Batching Plant'],
     ['C3', 'Delhi Pumps', 'DELHI', 'I4', '01/04/2025', '400.25', 10, 'Concrete Pumps'],

@@ -56,6 +56,9 @@ def test_the_invoice_tracker_row_has_age_bucket_status_and_remark(base_url):
     assert i2['amount'] == 1500 and i2['invoiceAmount'] == 2000
     assert i2['invoiceDate'] == '2025-03-01' and i2['ageInDays'] == 91
     assert i2['bucket'] == '61-90' and i2['status'] == 'unpaid'
+    i1 = next(r for r in rows if r['invoiceNumber'] == p + 'I1')
+    assert i1['invoiceDate'] == '2025-04-20', 'an Excel date cell (serial 45767) is read as a date'
+    assert i1['dueDate'] == '2025-05-20' and i1['bucket'] == '0-30'
     april = s['admin'].get(app_url(base_url) + '/invoice-tracker',
                            params={'month': 'April', 'financialYear': '2025-26'}).json()
     assert p + 'I5' in [r['invoiceNumber'] for r in april]

@@ -60,3 +60,21 @@ def test_create_user_refuses_an_unknown_role_a_taken_email_and_a_manager_without
             raise AssertionError('accepted: ' + sql)
     hashes = run_sql(f"SELECT password_hash FROM receivables.users WHERE email = '{email}'")
     assert hashes[0][0].startswith('$2a$10$')
+
+
+def test_the_tracker_front_end_origin_passes_cors_when_khatad_allows_it(khatad_factory):
+    _, url = khatad_factory('--cors-origin', 'http://localhost:9002')
+    pre = requests.options(url + '/receivables/api/auth/login', headers={
+        'Origin': 'http://localhost:9002', 'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type, authorization'}, timeout=5)
+    assert pre.status_code in (200, 204)
+    assert pre.headers['Access-Control-Allow-Origin'] == 'http://localhost:9002'
+    _, email = make_user('Admin')
+    r = requests.post(url + '/receivables/api/auth/login', json={'email': email, 'password': PASSWORD},
+                      headers={'Origin': 'http://localhost:9002'}, timeout=30)
+    assert r.status_code == 200
+    assert r.headers['Access-Control-Allow-Origin'] == 'http://localhost:9002'
+    other = requests.post(url + '/receivables/api/auth/login',
+                          json={'email': email, 'password': PASSWORD},
+                          headers={'Origin': 'http://localhost:3000'}, timeout=30)
+    assert 'Access-Control-Allow-Origin' not in other.headers
