@@ -1,7 +1,7 @@
 -- The receivables app's SQL that is not a handler: months of a financial year, upload cells,
 -- age buckets, and who sees which customer.
 BEGIN;
-SELECT plan(20);
+SELECT plan(26);
 
 SELECT is(receivables.period('April', '2025-26'), '2025-04-01'::date, 'April of 2025-26 is in 2025');
 SELECT is(receivables.period('jan', '2025-26'), '2026-01-01'::date, 'January of 2025-26 is in 2026');
@@ -40,6 +40,29 @@ SELECT ok(receivables.can_see((SELECT u FROM receivables.users u, people WHERE u
           'a Country Manager sees every customer');
 SELECT is((SELECT region FROM receivables.users u, people WHERE u.id = mgr), 'pune',
           'regions are stored lower-case');
+
+-- An invoice brought to what an upload lists: collections are payments, undone newest first.
+CREATE TEMP TABLE inv AS
+SELECT khata.create_book('t-receivables-app', 'app test', 'Asia/Kolkata') AS book;
+ALTER TABLE inv ADD COLUMN doc bigint;
+UPDATE inv SET doc = khata.create_document(book, 'invoice', 'CUST-1', 'INV-1', '2025-04-01',
+                                           100000, '2025-04-30', 'INR');
+SELECT receivables.set_outstanding(book, doc, 60000, '2025-05-31', 'test') FROM inv;
+SELECT is((SELECT amount - settled FROM khata.documents d, inv WHERE d.id = inv.doc), 60000::bigint,
+          'a lower amount is collected: the invoice owes what the file says');
+SELECT receivables.set_outstanding(book, doc, 25000, '2025-06-30', 'test') FROM inv;
+SELECT is((SELECT count(*) FROM khata.payments p, inv WHERE p.book_id = inv.book
+           AND p.reversed_on IS NULL), 2::bigint, 'each collection is its own payment');
+SELECT receivables.set_outstanding(book, doc, 80000, '2025-07-31', 'test') FROM inv;
+SELECT is((SELECT amount - settled FROM khata.documents d, inv WHERE d.id = inv.doc), 80000::bigint,
+          'a higher amount undoes collections, newest first, and collects the rest again');
+SELECT is((SELECT array_agg(p.amount ORDER BY p.id) FROM khata.payments p, inv
+           WHERE p.book_id = inv.book AND p.reversed_on IS NULL), ARRAY[20000]::bigint[],
+          'owing 55000 more undid June''s 35000 and May''s 40000, then collected 20000 in July');
+SELECT is((SELECT outstanding FROM khata.outstanding((SELECT book FROM inv), 'CUST-1', '2025-06-30')),
+          25000::bigint, 'June still says what June said');
+SELECT throws_ok($$ SELECT receivables.set_outstanding(book, doc, 100001, '2025-08-31', 'test') FROM inv $$,
+                 '22K56', NULL, 'an invoice cannot owe more than its amount');
 
 SELECT * FROM finish();
 ROLLBACK;
