@@ -51,6 +51,9 @@ for app_schema in $(psql_super "$PGPORT_RUN" khata -tAc "select n.nspname from p
   log "loaded the demo data of $app_schema"
 done
 jwt_keys "$STATE"   # khatad's token keys: made on first run, kept in ./.khata/
+# The front ends' development origin (the receivables tracker runs on :9002); set
+# KHATAD_CORS_ORIGINS to allow others, or to "" for none.
+export KHATAD_CORS_ORIGINS=${KHATAD_CORS_ORIGINS-http://localhost:9002}
 
 cat <<EOT
 
