@@ -57,7 +57,7 @@ cmake-build:
 all: cmake-build
 
 # --- the two commands -----------------------------------------------------------------------
-.PHONY: run test bench fuzz format lint deps
+.PHONY: run test bench chaos fuzz format lint deps
 deps:
 	@KHATA_ROOT=$(CURDIR) bash -c 'source tests/harness/lib.sh && ensure_packages'
 
@@ -69,6 +69,10 @@ test:
 
 bench:
 	@KHATA_ROOT=$(CURDIR) bash tests/harness/bench.sh
+
+# The bank workload under faults: CHAOS_SECONDS (120), CHAOS_SEED (random, printed).
+chaos:
+	@KHATA_ROOT=$(CURDIR) bash tests/harness/chaos.sh
 
 # libFuzzer targets tests/fuzz/NAME_fuzz.cpp, FUZZ_SECONDS (60) each, corpus tests/fuzz/corpus/NAME.
 FUZZ_SECONDS ?= 60

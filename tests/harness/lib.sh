@@ -225,3 +225,13 @@ env_stop() {
   khatad_stop
   cluster_stop "$STAGE" "$DATA"
 }
+
+# chaos_env: what tests/chaos/chaos.py needs to restart PostgreSQL and khatad by itself.
+chaos_env() {
+  export KHATA_PG_CTL=$STAGE$PG_BINDIR/pg_ctl
+  if [ "$(id -u)" -eq 0 ]; then
+    export KHATA_AS_PG="runuser -u postgres --"
+  else
+    export KHATA_AS_PG=""
+  fi
+}

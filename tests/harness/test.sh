@@ -3,7 +3,7 @@
 # (pgTAP, isolation, unit, HTTP), stops everything it started, and ends with one line
 # "N passed, N failed". Exits non-zero on any failure.
 #
-# TEST_SUITES (default "pgtap isolation unit http") narrows the run; PGTAP_FILES and
+# TEST_SUITES (default "pgtap isolation unit http chaos") narrows the run; PGTAP_FILES and
 # PYTEST_ARGS narrow a suite further while developing.
 
 source "$KHATA_ROOT/tests/harness/lib.sh"
@@ -34,7 +34,7 @@ trap 'exit 130' INT TERM
 env_start "$WORK"
 psql_super "$KHATA_PGPORT" khata -c "create extension if not exists pgtap"
 
-SUITES=${TEST_SUITES:-pgtap isolation unit http}
+SUITES=${TEST_SUITES:-pgtap isolation unit http chaos}
 TOTAL_PASSED=0
 TOTAL_FAILED=0
 
@@ -86,6 +86,17 @@ if has_suite http; then
     tests/http ${PYTEST_ARGS:-} >"$LOGS/http.log" 2>&1 || code=$?
   [ $code -eq 0 ] || tail -60 "$LOGS/http.log" >&2
   record http junit "$LOGS/http.xml" $code
+fi
+
+# A short run of the bank workload under faults (make chaos): it restarts PostgreSQL and a
+# khatad of its own, so it comes last. Each invariant it checks counts as one test.
+if has_suite chaos && [ -d sql/apps/wallet ]; then
+  code=0
+  chaos_env
+  /usr/bin/python3 tests/chaos/chaos.py --seconds "${CHAOS_SECONDS:-30}" ${CHAOS_SEED:+--seed "$CHAOS_SEED"} \
+    --log "$LOGS/chaos" --tap "$LOGS/chaos.tap" >"$LOGS/chaos.log" 2>&1 || code=$?
+  [ $code -eq 0 ] || tail -40 "$LOGS/chaos.log" >&2
+  record chaos tap "$LOGS/chaos.tap" $code
 fi
 
 echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
