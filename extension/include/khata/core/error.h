@@ -32,6 +32,16 @@ namespace sqlstate {
 inline constexpr const char* kInvalidParameterValue = "22023";
 inline constexpr const char* kNumericValueOutOfRange = "22003";
 inline constexpr const char* kInvalidTextRepresentation = "22P02";
+// receivables: 22K40-22K59 (invalid input), 23K40-23K59 (refused by the document's state)
+inline constexpr const char* kInvalidAgingBuckets = "22K40";
+inline constexpr const char* kInvalidPaymentTerms = "22K42";
+inline constexpr const char* kInvalidAllocation = "22K44";
+inline constexpr const char* kUnknownStatus = "22K45";
+inline constexpr const char* kStatusTransition = "23K40";
+inline constexpr const char* kDocumentHasPayments = "23K41";
+inline constexpr const char* kDocumentClosed = "23K42";
+inline constexpr const char* kPaymentOverAllocated = "23K43";
+inline constexpr const char* kDocumentOverAllocated = "23K44";
 }  // namespace sqlstate
 
 }  // namespace khata
