@@ -75,7 +75,8 @@ CREATE TABLE bills.transactions (
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (book_id, id),
   UNIQUE (book_id, transaction_ref_id),
-  FOREIGN KEY (book_id, customer_id) REFERENCES bills.customers (book_id, id)
+  FOREIGN KEY (book_id, customer_id) REFERENCES bills.customers (book_id, id),
+  FOREIGN KEY (book_id, payment_id) REFERENCES khata.payments (book_id, id)
 );
 
 COMMENT ON TABLE bills.transactions IS
