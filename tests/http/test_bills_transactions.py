@@ -1,10 +1,12 @@
 """Transactions from a biller's proxy: X-API-Key, idempotent, allocated oldest due first."""
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
 from bills_support import auth, csv_file, login, new_biller, upload
+from conftest import run_sql
 
 
 @pytest.fixture(scope='module')
@@ -116,3 +118,25 @@ def test_a_transaction_is_read_and_reversed_once(app, biller):
     assert back.status_code == 409
     assert requests.patch(url, json={'status': 'lost'}, headers={'X-API-Key': biller['apiKey']},
                           timeout=30).status_code == 400
+
+
+def test_concurrent_retries_of_one_transaction_record_one_payment(app, biller):
+    ref = uuid.uuid4().hex
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: pay(app, biller, 30, ref=ref), range(6)))
+    assert [a.status_code for a in answers] == [201] * 6
+    assert len({a.json()['_id'] for a in answers}) == 1
+    assert bills(app, biller)[f"EARLY-{biller['k']}"]['paid'] == 30
+    [(payments,)] = run_sql(
+        f"SELECT count(*) FROM khata.payments p JOIN bills.billers b ON b.book_id = p.book_id "
+        f"WHERE b.biller_id = '{biller['billerId']}' AND p.external_ref = 'bills:{ref}'")
+    assert payments == 1
+
+
+def test_payments_post_balanced_journals_to_the_billers_book(app, biller):
+    assert pay(app, biller, '12.34').status_code == 201
+    [(book,)] = run_sql(f"SELECT book_id FROM bills.billers WHERE biller_id = '{biller['billerId']}'")
+    assert run_sql(f'SELECT * FROM khata.verify_book({book})') == []
+    [(cash,)] = run_sql(f"SELECT posted FROM khata.balance(khata.account_id({book}, "
+                        f"'receivables:cash:BDT'))")
+    assert cash == 1234
