@@ -90,6 +90,10 @@ BEGIN
     RETURN bills.error(400, 'amount must be positive');
   END IF;
 
+  -- An upload of this biller (which locks the row FOR UPDATE) is either wholly before this
+  -- payment or wholly after it: the bills checked below are the ones it is allocated to.
+  PERFORM 1 FROM bills.billers x WHERE x.book_id = b.book_id FOR SHARE;
+
   -- A retry gets the first answer, whatever happened to the bills since.
   SELECT * INTO t FROM bills.transactions x
   WHERE x.book_id = b.book_id AND x.transaction_ref_id = ref;
