@@ -1,4 +1,5 @@
 """Shared steps of the bills HTTP tests: billers made as a DBA would, logins and upload files."""
+import datetime
 import io
 import uuid
 import zipfile
@@ -47,8 +48,12 @@ def _col(n):
 
 def xlsx_file(rows, header=('Customer Name', 'Customer Identifier', 'Bill Number', 'Amount',
                             'Bill Date', 'Due Date', 'Period'), sheet_xml=None):
-    """A minimal XLSX workbook: every cell an inline string, numbers as numbers."""
+    """A minimal XLSX workbook: text as inline strings, numbers as numbers, dates as serial
+    numbers in the builtin date format (as Excel saves them)."""
     def cell(ref, value):
+        if isinstance(value, datetime.date):
+            serial = (value - datetime.date(1899, 12, 30)).days
+            return f'<c r="{ref}" s="1"><v>{serial}</v></c>'
         if isinstance(value, (int, float)):
             return f'<c r="{ref}"><v>{value}</v></c>'
         return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
@@ -68,6 +73,7 @@ def xlsx_file(rows, header=('Customer Name', 'Customer Identifier', 'Bill Number
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
             '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
             '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
             '</Types>',
         '_rels/.rels':
@@ -84,7 +90,13 @@ def xlsx_file(rows, header=('Customer Name', 'Customer Identifier', 'Bill Number
             '<?xml version="1.0" encoding="UTF-8"?>'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
             '</Relationships>',
+        'xl/styles.xml':
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs>'
+            '</styleSheet>',
         'xl/worksheets/sheet1.xml': sheet,
     })
 

@@ -1,4 +1,5 @@
 """POST /customer/upload/:billerId: CSV and XLSX files as atomic versions of a biller's bills."""
+import datetime
 import uuid
 
 import pytest
@@ -65,6 +66,16 @@ def test_an_xlsx_upload_is_read_like_a_csv(app, biller):
     assert r.json()['billsCreated'] == 1 and r.json()['customersCreated'] == 1
     [bill] = bills_of(app, biller, f'X-{k}')
     assert bill['amount'] == 250.75 and bill['customerName'] == 'Karim & Sons'
+
+
+def test_xlsx_date_cells_are_read_as_dates(app, biller):
+    k = uid()
+    data = xlsx_file([('Rahim', f'Y-{k}', f'YB-{k}', 1018.5, datetime.date(2025, 2, 1),
+                       datetime.date(2025, 2, 28), 'Feb 2025')])
+    r = upload(app, biller['token'], biller['billerId'], data, filename='bills.xlsx')
+    assert r.status_code == 200 and r.json()['errors'] == [], r.text
+    [bill] = bills_of(app, biller, f'Y-{k}')
+    assert (bill['billDate'], bill['dueDate'], bill['amount']) == ('2025-02-01', '2025-02-28', 1018.5)
 
 
 def test_a_second_upload_expires_the_customers_previous_unpaid_bills(app, biller):
