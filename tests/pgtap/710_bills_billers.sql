@@ -1,6 +1,6 @@
 -- bills.create_biller and bills.rotate_api_key: the DBA's bootstrap of a biller.
 BEGIN;
-SELECT plan(9);
+SELECT plan(10);
 
 SELECT bills.create_biller('Owner@Example.com', 'secret-1', 'Donation Box', 'donation') AS made \gset
 
@@ -26,6 +26,14 @@ SELECT isnt(bills.rotate_api_key(:'made'::jsonb ->> 'billerId'), :'made'::jsonb 
   'rotating gives a new key');
 SELECT isnt((SELECT api_key_hash FROM bills.billers WHERE biller_id = :'made'::jsonb ->> 'billerId'),
   sha256(convert_to(:'made'::jsonb ->> 'apiKey', 'UTF8')), 'and the old key no longer matches');
+
+SELECT set_eq(
+  $$ SELECT method || ' ' || path || ' ' || auth FROM khata.routes WHERE app = 'bills' $$,
+  ARRAY['POST /biller/login/ none', 'GET /customer/ token',
+        'POST /customer/upload/:billerId token', 'GET /bills/:customerId token',
+        'POST /transaction/ none', 'GET /transaction/:id none', 'PATCH /transaction/:id none'],
+  'the spec''s five routes as it writes them, and reading and updating a transaction; the '
+  'transaction routes check the X-API-Key themselves');
 
 SELECT * FROM finish();
 ROLLBACK;
