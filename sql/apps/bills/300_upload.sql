@@ -59,10 +59,13 @@ COMMENT ON FUNCTION bills.upload_plan(bigint, bills.upload_row[]) IS
   'named two ways, a bill number of another customer or with other details are errors, and '
   'every row of a customer with an error is kept out (its good rows say why).';
 
+-- Plans are made per call (plan_cache_mode): a generic plan made while the biller's book was
+-- still small would keep scanning documents whole as the upload fills it.
 CREATE FUNCTION bills.h_customer_upload(req jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
   b bills.billers := bills.token_biller(req);
@@ -128,7 +131,7 @@ BEGIN
 
   -- Customer by customer, in identifier order.
   FOR c IN SELECT p.customer_identifier, min(p.customer_name) AS customer_name,
-                  array_agg(p.bill_number) AS numbers
+                  array_agg(p.bill_number) AS numbers, array_agg(p ORDER BY p.line) AS rows
            FROM unnest(coalesce(plan, '{}')) p WHERE p.errors = '[]'
            GROUP BY p.customer_identifier ORDER BY p.customer_identifier
   LOOP
@@ -146,10 +149,7 @@ BEGIN
       END IF;
     END IF;
 
-    FOR r IN SELECT * FROM unnest(plan) p
-             WHERE p.errors = '[]' AND p.customer_identifier = c.customer_identifier
-             ORDER BY p.line
-    LOOP
+    FOREACH r IN ARRAY c.rows LOOP
       n_imported := n_imported + 1;
       SELECT * INTO d FROM khata.documents x
       WHERE x.book_id = b.book_id AND x.kind = 'bill' AND x.number = r.bill_number;
