@@ -91,8 +91,10 @@ Plan outcome_plan{"SELECT id, kind FROM khata.journals WHERE ref = $1", {INT8OID
 uint64 run(Plan& plan, Datum* values, const char* nulls = nullptr) {
   return pg_call([&]() -> uint64 {
     if (!plan.plan) {
-      SPIPlanPtr prepared =
-          SPI_prepare(plan.sql, static_cast<int>(plan.types.size()), plan.types.data());
+      // Generic plans: every statement here is written to stay on a primary key whatever the
+      // parameters, and a custom plan per call costs more than the statement itself.
+      SPIPlanPtr prepared = SPI_prepare_cursor(plan.sql, static_cast<int>(plan.types.size()),
+                                               plan.types.data(), CURSOR_OPT_GENERIC_PLAN);
       if (!prepared)
         elog(ERROR, "khata: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
       SPI_keepplan(prepared);
