@@ -54,18 +54,18 @@ Plan existing_keys_plan{
 // Locks in ascending (account, slot) order: LockRows sits above the Sort. Exact pairs, so
 // the join probes the primary key per pair.
 Plan lock_plan{
-    "SELECT b.account_id, b.slot, b.posted, b.pending_out, b.pending_in "
+    "SELECT b.account_id, b.slot, b.posted, b.pending_out, b.pending_in, b.ctid "
     "FROM khata.balances b JOIN unnest($1::bigint[], $2::smallint[]) AS w(account_id, slot) "
     "ON b.account_id = w.account_id AND b.slot = w.slot "
     "ORDER BY b.account_id, b.slot FOR UPDATE OF b",
     {INT8ARRAYOID, INT2ARRAYOID}};
+// The rows locked above, by ctid (a TID scan per row, no index probe).
 Plan update_plan{
     "UPDATE khata.balances b SET posted = b.posted + d.posted, "
     "pending_out = b.pending_out + d.pending_out, pending_in = b.pending_in + d.pending_in "
-    "FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::bigint[], $5::bigint[]) "
-    "AS d(account_id, slot, posted, pending_out, pending_in) "
-    "WHERE b.account_id = d.account_id AND b.slot = d.slot",
-    {INT8ARRAYOID, INT2ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}};
+    "FROM unnest($1::tid[], $2::bigint[], $3::bigint[], $4::bigint[]) "
+    "AS d(row_id, posted, pending_out, pending_in) WHERE b.ctid = d.row_id",
+    {TIDARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}};
 Plan insert_plan{
     "INSERT INTO khata.journals (book_id, kind, ref, idempotency_key, effective_at, expires_at, "
     "account_ids, amounts, memo, metadata) "
@@ -184,6 +184,15 @@ Datum int2_array(const std::vector<int16_t>& values) {
     for (size_t i = 0; i < values.size(); ++i) datums[i] = Int16GetDatum(values[i]);
     return PointerGetDatum(construct_array(datums.data(), static_cast<int>(datums.size()), INT2OID,
                                            2, true, TYPALIGN_SHORT));
+  });
+}
+Datum tid_array(const std::vector<ItemPointerData>& values) {
+  return pg_call([&] {
+    std::vector<Datum> datums(values.size());
+    for (size_t i = 0; i < values.size(); ++i)
+      datums[i] = PointerGetDatum(const_cast<ItemPointerData*>(&values[i]));
+    return PointerGetDatum(construct_array(datums.data(), static_cast<int>(datums.size()), TIDOID,
+                                           sizeof(ItemPointerData), false, TYPALIGN_SHORT));
   });
 }
 Datum char_array(const std::vector<char>& values) {
@@ -385,9 +394,12 @@ void LedgerSession::lock_balances(const std::vector<PendingJournal>& journals,
                 "an account's balance slots changed during the posting; retry");
   for (uint64 r = 0; r < rows; ++r) {
     bool isnull = false;
-    const int slot = DatumGetInt16(column(r, 2, &isnull));
-    locked_.push_back({{int8_column(r, 1), slot},
-                       Balance{int8_column(r, 3), int8_column(r, 4), int8_column(r, 5)}});
+    LockedRow row;
+    row.account_id = int8_column(r, 1);
+    row.slot = DatumGetInt16(column(r, 2, &isnull));
+    row.balance = Balance{int8_column(r, 3), int8_column(r, 4), int8_column(r, 5)};
+    row.ctid = *reinterpret_cast<ItemPointer>(DatumGetPointer(column(r, 6, &isnull)));
+    locked_.push_back(row);
   }
 }
 
@@ -395,10 +407,11 @@ void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
                           const ledger::Accounts& accounts, bool raise) {
   // Whole-account balances of the fully locked accounts, and of one-slot accounts.
   std::unordered_map<int64_t, Balance> running;
-  for (const auto& [key, balance] : locked_) {
-    const auto& a = accounts.at(key.first);
-    if (a.slots <= 1 || std::binary_search(fully_locked_.begin(), fully_locked_.end(), key.first))
-      running[key.first] += balance;
+  for (const auto& row : locked_) {
+    const auto& a = accounts.at(row.account_id);
+    if (a.slots <= 1 ||
+        std::binary_search(fully_locked_.begin(), fully_locked_.end(), row.account_id))
+      running[row.account_id] += row.balance;
   }
   std::map<std::pair<int64_t, int>, Balance> deltas;
   for (auto& j : journals) {
@@ -425,20 +438,26 @@ void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
   after_.clear();
   for (const auto& [id, balance] : running) after_[id] = balance;
 
-  std::vector<int64_t> ids, posted, pending_out, pending_in;
-  std::vector<int16_t> slots;
+  std::vector<ItemPointerData> rows;
+  std::vector<int64_t> posted, pending_out, pending_in;
   for (const auto& [key, d] : deltas) {
     if (d.posted == 0 && d.pending_out == 0 && d.pending_in == 0) continue;
-    ids.push_back(key.first);
-    slots.push_back(static_cast<int16_t>(key.second));
+    // Every delta's row is locked: lock_balances took the slot this backend writes.
+    const auto row = std::lower_bound(
+        locked_.begin(), locked_.end(), key,
+        [](const LockedRow& r, const auto& k) { return std::make_pair(r.account_id, r.slot) < k; });
+    if (row == locked_.end() || row->account_id != key.first || row->slot != key.second)
+      throw Error("XX000", "balance row of account " + std::to_string(key.first) +
+                               " was not locked before its update");
+    rows.push_back(row->ctid);
     posted.push_back(d.posted);
     pending_out.push_back(d.pending_out);
     pending_in.push_back(d.pending_in);
   }
-  if (!ids.empty()) {
-    Datum values[5] = {int8_array(ids), int2_array(slots), int8_array(posted),
-                       int8_array(pending_out), int8_array(pending_in)};
-    if (run(update_plan, values) != ids.size())
+  if (!rows.empty()) {
+    Datum values[4] = {tid_array(rows), int8_array(posted), int8_array(pending_out),
+                       int8_array(pending_in)};
+    if (run(update_plan, values) != rows.size())
       throw Error(state::kSerializationFailure,
                   "an account's balance slots changed during the posting; retry");
   }
