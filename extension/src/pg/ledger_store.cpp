@@ -74,7 +74,7 @@ Plan insert_plan{
     "FROM unnest($2::\"char\"[], $3::bigint[], $4::text[], $5::timestamptz[], "
     "$6::timestamptz[], $7::int[], $8::int[], $11::text[], $12::text[]) "
     "AS u(kind, ref, key, effective_at, expires_at, first, last, memo, metadata) "
-    "ON CONFLICT DO NOTHING RETURNING id, idempotency_key, ref",
+    "RETURNING id",
     {INT8OID, CHARARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID,
      INT4ARRAYOID, INT4ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID}};
 Plan sums_plan{
@@ -259,6 +259,38 @@ ledger::Accounts read_accounts(int64_t book) {
   return accounts;
 }
 
+// Runs the journal insert. The keys were checked before the balance rows were locked, so a
+// unique violation means a concurrent call wrote the same key, or resolved or reversed the
+// same journal, first: the balances updated above must not stand, so the call fails whole.
+// A plain INSERT checks uniqueness while inserting; ON CONFLICT would probe each index twice.
+uint64 insert_journals(Datum* values, const std::vector<PendingJournal>& journals,
+                       const std::vector<size_t>& inserted) {
+  try {
+    return run(insert_plan, values);
+  } catch (const PgError& e) {
+    const ErrorData* data = e.data();
+    if (data->sqlerrcode != ERRCODE_UNIQUE_VIOLATION || !data->constraint_name) throw;
+    const std::string constraint = data->constraint_name;
+    const PendingJournal* single = inserted.size() == 1 ? &journals[inserted[0]] : nullptr;
+    if (constraint == "journals_ref" && single && single->kind == 'R')
+      throw Error(state::kAlreadyReversed,
+                  "journal " + std::to_string(single->ref) + " was reversed by a concurrent call");
+    if (constraint == "journals_ref" && single)
+      throw Error(state::kHoldNotPending,
+                  "hold " + std::to_string(single->ref) + " was resolved by a concurrent call");
+    if (constraint != "journals_idempotency") throw;
+    const std::string detail = data->detail ? data->detail : "";
+    if (single)
+      throw Error(state::kSerializationFailure,
+                  "idempotency key \"" + single->idempotency_key +
+                      "\" was written by a concurrent call; retry to replay it",
+                  detail);
+    throw Error(state::kSerializationFailure,
+                "an idempotency key of this batch was written by a concurrent call; retry to "
+                "replay it",
+                detail);
+  }
+}
 }  // namespace
 
 int backend_slot(int slots) {
@@ -502,44 +534,12 @@ void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
         int8_array(leg_amounts),
         text_array(memos),
         text_array(metadata)};
-    const uint64 rows = run(insert_plan, values);
-    std::unordered_map<std::string, int64_t> id_by_key;
-    std::unordered_map<int64_t, int64_t> id_by_ref;
-    for (uint64 r = 0; r < rows; ++r) {
-      const int64_t id = int8_column(r, 1);
-      bool isnull = false;
-      column(r, 2, &isnull);
-      if (!isnull) id_by_key[text_column(r, 2)] = id;
-      const int64_t ref = int8_column(r, 3);
-      if (ref) id_by_ref[ref] = id;
-    }
-    for (size_t i : inserted) {
-      auto& j = journals[i];
-      if (!j.idempotency_key.empty()) {
-        auto it = id_by_key.find(j.idempotency_key);
-        if (it != id_by_key.end()) {
-          j.journal_id = it->second;
-          continue;
-        }
-      } else if (j.ref) {
-        auto it = id_by_ref.find(j.ref);
-        if (it != id_by_ref.end()) {
-          j.journal_id = it->second;
-          continue;
-        }
-      }
-      // A concurrent transaction wrote the same key or resolved the same journal first: the
-      // balances updated above must not stand.
-      if (j.ref && (j.kind == 'C' || j.kind == 'V' || j.kind == 'E'))
-        throw Error(state::kHoldNotPending,
-                    "hold " + std::to_string(j.ref) + " was resolved by a concurrent call");
-      if (j.ref && j.kind == 'R')
-        throw Error(state::kAlreadyReversed,
-                    "journal " + std::to_string(j.ref) + " was reversed by a concurrent call");
-      throw Error(state::kSerializationFailure,
-                  "idempotency key \"" + j.idempotency_key +
-                      "\" was written by a concurrent call; retry to replay it");
-    }
+    const uint64 rows = insert_journals(values, journals, inserted);
+    // RETURNING yields the rows in the order of the unnest that produced them.
+    if (rows != inserted.size())
+      throw Error("XX000", "journal insert returned " + std::to_string(rows) + " rows for " +
+                               std::to_string(inserted.size()));
+    for (uint64 r = 0; r < rows; ++r) journals[inserted[r]].journal_id = int8_column(r, 1);
   }
   for (auto& j : journals) {
     if (j.duplicate_of < 0) continue;
