@@ -148,9 +148,18 @@ std::vector<LegInput> parse_legs_json(const nlohmann::json& doc) {
 }
 }  // namespace
 
-std::vector<Leg> resolve_legs(const std::vector<LegInput>& legs, const Accounts& accounts) {
-  std::unordered_map<std::string_view, const Account*> by_code;
+AccountsByCode index_by_code(const Accounts& accounts) {
+  AccountsByCode by_code;
   for (const auto& [id, account] : accounts) by_code.emplace(account.code, &account);
+  return by_code;
+}
+
+std::vector<Leg> resolve_legs(const std::vector<LegInput>& legs, const Accounts& accounts) {
+  return resolve_legs(legs, accounts, index_by_code(accounts));
+}
+
+std::vector<Leg> resolve_legs(const std::vector<LegInput>& legs, const Accounts& accounts,
+                              const AccountsByCode& by_code) {
   std::vector<Leg> out;
   out.reserve(legs.size());
   for (const auto& leg : legs) {

@@ -264,6 +264,7 @@ KHATA_FUNCTION(khata_post_journals) {
   LedgerSession session;
   const ledger::Accounts accounts = session.accounts_for(book, all_legs);
 
+  const ledger::AccountsByCode by_code = ledger::index_by_code(accounts);
   std::vector<PendingJournal> journals(items.size());
   for (size_t i = 0; i < items.size(); ++i) {
     auto& item = items[i];
@@ -275,7 +276,7 @@ KHATA_FUNCTION(khata_post_journals) {
       continue;
     }
     try {
-      j.legs = ledger::resolve_legs(item.legs, accounts);
+      j.legs = ledger::resolve_legs(item.legs, accounts, by_code);
       j.memo = std::move(item.memo);
       j.metadata_json = std::move(item.metadata_json);
       if (item.effective_at) {

@@ -54,18 +54,18 @@ Plan existing_keys_plan{
 // Locks in ascending (account, slot) order: LockRows sits above the Sort. Exact pairs, so
 // the join probes the primary key per pair.
 Plan lock_plan{
-    "SELECT b.account_id, b.slot, b.posted, b.pending_out, b.pending_in "
+    "SELECT b.account_id, b.slot, b.posted, b.pending_out, b.pending_in, b.ctid "
     "FROM khata.balances b JOIN unnest($1::bigint[], $2::smallint[]) AS w(account_id, slot) "
     "ON b.account_id = w.account_id AND b.slot = w.slot "
     "ORDER BY b.account_id, b.slot FOR UPDATE OF b",
     {INT8ARRAYOID, INT2ARRAYOID}};
+// The rows locked above, by ctid (a TID scan per row, no index probe).
 Plan update_plan{
     "UPDATE khata.balances b SET posted = b.posted + d.posted, "
     "pending_out = b.pending_out + d.pending_out, pending_in = b.pending_in + d.pending_in "
-    "FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::bigint[], $5::bigint[]) "
-    "AS d(account_id, slot, posted, pending_out, pending_in) "
-    "WHERE b.account_id = d.account_id AND b.slot = d.slot",
-    {INT8ARRAYOID, INT2ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}};
+    "FROM unnest($1::tid[], $2::bigint[], $3::bigint[], $4::bigint[]) "
+    "AS d(row_id, posted, pending_out, pending_in) WHERE b.ctid = d.row_id",
+    {TIDARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}};
 Plan insert_plan{
     "INSERT INTO khata.journals (book_id, kind, ref, idempotency_key, effective_at, expires_at, "
     "account_ids, amounts, memo, metadata) "
@@ -74,7 +74,7 @@ Plan insert_plan{
     "FROM unnest($2::\"char\"[], $3::bigint[], $4::text[], $5::timestamptz[], "
     "$6::timestamptz[], $7::int[], $8::int[], $11::text[], $12::text[]) "
     "AS u(kind, ref, key, effective_at, expires_at, first, last, memo, metadata) "
-    "ON CONFLICT DO NOTHING RETURNING id, idempotency_key, ref",
+    "RETURNING id",
     {INT8OID, CHARARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID,
      INT4ARRAYOID, INT4ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID}};
 Plan sums_plan{
@@ -91,8 +91,10 @@ Plan outcome_plan{"SELECT id, kind FROM khata.journals WHERE ref = $1", {INT8OID
 uint64 run(Plan& plan, Datum* values, const char* nulls = nullptr) {
   return pg_call([&]() -> uint64 {
     if (!plan.plan) {
-      SPIPlanPtr prepared =
-          SPI_prepare(plan.sql, static_cast<int>(plan.types.size()), plan.types.data());
+      // Generic plans: every statement here is written to stay on a primary key whatever the
+      // parameters, and a custom plan per call costs more than the statement itself.
+      SPIPlanPtr prepared = SPI_prepare_cursor(plan.sql, static_cast<int>(plan.types.size()),
+                                               plan.types.data(), CURSOR_OPT_GENERIC_PLAN);
       if (!prepared)
         elog(ERROR, "khata: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
       SPI_keepplan(prepared);
@@ -184,6 +186,15 @@ Datum int2_array(const std::vector<int16_t>& values) {
                                            2, true, TYPALIGN_SHORT));
   });
 }
+Datum tid_array(const std::vector<ItemPointerData>& values) {
+  return pg_call([&] {
+    std::vector<Datum> datums(values.size());
+    for (size_t i = 0; i < values.size(); ++i)
+      datums[i] = PointerGetDatum(const_cast<ItemPointerData*>(&values[i]));
+    return PointerGetDatum(construct_array(datums.data(), static_cast<int>(datums.size()), TIDOID,
+                                           sizeof(ItemPointerData), false, TYPALIGN_SHORT));
+  });
+}
 Datum char_array(const std::vector<char>& values) {
   return pg_call([&] {
     std::vector<Datum> datums(values.size());
@@ -248,6 +259,38 @@ ledger::Accounts read_accounts(int64_t book) {
   return accounts;
 }
 
+// Runs the journal insert. The keys were checked before the balance rows were locked, so a
+// unique violation means a concurrent call wrote the same key, or resolved or reversed the
+// same journal, first: the balances updated above must not stand, so the call fails whole.
+// A plain INSERT checks uniqueness while inserting; ON CONFLICT would probe each index twice.
+uint64 insert_journals(Datum* values, const std::vector<PendingJournal>& journals,
+                       const std::vector<size_t>& inserted) {
+  try {
+    return run(insert_plan, values);
+  } catch (const PgError& e) {
+    const ErrorData* data = e.data();
+    if (data->sqlerrcode != ERRCODE_UNIQUE_VIOLATION || !data->constraint_name) throw;
+    const std::string constraint = data->constraint_name;
+    const PendingJournal* single = inserted.size() == 1 ? &journals[inserted[0]] : nullptr;
+    if (constraint == "journals_ref" && single && single->kind == 'R')
+      throw Error(state::kAlreadyReversed,
+                  "journal " + std::to_string(single->ref) + " was reversed by a concurrent call");
+    if (constraint == "journals_ref" && single)
+      throw Error(state::kHoldNotPending,
+                  "hold " + std::to_string(single->ref) + " was resolved by a concurrent call");
+    if (constraint != "journals_idempotency") throw;
+    const std::string detail = data->detail ? data->detail : "";
+    if (single)
+      throw Error(state::kSerializationFailure,
+                  "idempotency key \"" + single->idempotency_key +
+                      "\" was written by a concurrent call; retry to replay it",
+                  detail);
+    throw Error(state::kSerializationFailure,
+                "an idempotency key of this batch was written by a concurrent call; retry to "
+                "replay it",
+                detail);
+  }
+}
 }  // namespace
 
 int backend_slot(int slots) {
@@ -383,9 +426,12 @@ void LedgerSession::lock_balances(const std::vector<PendingJournal>& journals,
                 "an account's balance slots changed during the posting; retry");
   for (uint64 r = 0; r < rows; ++r) {
     bool isnull = false;
-    const int slot = DatumGetInt16(column(r, 2, &isnull));
-    locked_.push_back({{int8_column(r, 1), slot},
-                       Balance{int8_column(r, 3), int8_column(r, 4), int8_column(r, 5)}});
+    LockedRow row;
+    row.account_id = int8_column(r, 1);
+    row.slot = DatumGetInt16(column(r, 2, &isnull));
+    row.balance = Balance{int8_column(r, 3), int8_column(r, 4), int8_column(r, 5)};
+    row.ctid = *reinterpret_cast<ItemPointer>(DatumGetPointer(column(r, 6, &isnull)));
+    locked_.push_back(row);
   }
 }
 
@@ -393,10 +439,11 @@ void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
                           const ledger::Accounts& accounts, bool raise) {
   // Whole-account balances of the fully locked accounts, and of one-slot accounts.
   std::unordered_map<int64_t, Balance> running;
-  for (const auto& [key, balance] : locked_) {
-    const auto& a = accounts.at(key.first);
-    if (a.slots <= 1 || std::binary_search(fully_locked_.begin(), fully_locked_.end(), key.first))
-      running[key.first] += balance;
+  for (const auto& row : locked_) {
+    const auto& a = accounts.at(row.account_id);
+    if (a.slots <= 1 ||
+        std::binary_search(fully_locked_.begin(), fully_locked_.end(), row.account_id))
+      running[row.account_id] += row.balance;
   }
   std::map<std::pair<int64_t, int>, Balance> deltas;
   for (auto& j : journals) {
@@ -423,20 +470,26 @@ void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
   after_.clear();
   for (const auto& [id, balance] : running) after_[id] = balance;
 
-  std::vector<int64_t> ids, posted, pending_out, pending_in;
-  std::vector<int16_t> slots;
+  std::vector<ItemPointerData> rows;
+  std::vector<int64_t> posted, pending_out, pending_in;
   for (const auto& [key, d] : deltas) {
     if (d.posted == 0 && d.pending_out == 0 && d.pending_in == 0) continue;
-    ids.push_back(key.first);
-    slots.push_back(static_cast<int16_t>(key.second));
+    // Every delta's row is locked: lock_balances took the slot this backend writes.
+    const auto row = std::lower_bound(
+        locked_.begin(), locked_.end(), key,
+        [](const LockedRow& r, const auto& k) { return std::make_pair(r.account_id, r.slot) < k; });
+    if (row == locked_.end() || row->account_id != key.first || row->slot != key.second)
+      throw Error("XX000", "balance row of account " + std::to_string(key.first) +
+                               " was not locked before its update");
+    rows.push_back(row->ctid);
     posted.push_back(d.posted);
     pending_out.push_back(d.pending_out);
     pending_in.push_back(d.pending_in);
   }
-  if (!ids.empty()) {
-    Datum values[5] = {int8_array(ids), int2_array(slots), int8_array(posted),
-                       int8_array(pending_out), int8_array(pending_in)};
-    if (run(update_plan, values) != ids.size())
+  if (!rows.empty()) {
+    Datum values[4] = {tid_array(rows), int8_array(posted), int8_array(pending_out),
+                       int8_array(pending_in)};
+    if (run(update_plan, values) != rows.size())
       throw Error(state::kSerializationFailure,
                   "an account's balance slots changed during the posting; retry");
   }
@@ -481,44 +534,12 @@ void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
         int8_array(leg_amounts),
         text_array(memos),
         text_array(metadata)};
-    const uint64 rows = run(insert_plan, values);
-    std::unordered_map<std::string, int64_t> id_by_key;
-    std::unordered_map<int64_t, int64_t> id_by_ref;
-    for (uint64 r = 0; r < rows; ++r) {
-      const int64_t id = int8_column(r, 1);
-      bool isnull = false;
-      column(r, 2, &isnull);
-      if (!isnull) id_by_key[text_column(r, 2)] = id;
-      const int64_t ref = int8_column(r, 3);
-      if (ref) id_by_ref[ref] = id;
-    }
-    for (size_t i : inserted) {
-      auto& j = journals[i];
-      if (!j.idempotency_key.empty()) {
-        auto it = id_by_key.find(j.idempotency_key);
-        if (it != id_by_key.end()) {
-          j.journal_id = it->second;
-          continue;
-        }
-      } else if (j.ref) {
-        auto it = id_by_ref.find(j.ref);
-        if (it != id_by_ref.end()) {
-          j.journal_id = it->second;
-          continue;
-        }
-      }
-      // A concurrent transaction wrote the same key or resolved the same journal first: the
-      // balances updated above must not stand.
-      if (j.ref && (j.kind == 'C' || j.kind == 'V' || j.kind == 'E'))
-        throw Error(state::kHoldNotPending,
-                    "hold " + std::to_string(j.ref) + " was resolved by a concurrent call");
-      if (j.ref && j.kind == 'R')
-        throw Error(state::kAlreadyReversed,
-                    "journal " + std::to_string(j.ref) + " was reversed by a concurrent call");
-      throw Error(state::kSerializationFailure,
-                  "idempotency key \"" + j.idempotency_key +
-                      "\" was written by a concurrent call; retry to replay it");
-    }
+    const uint64 rows = insert_journals(values, journals, inserted);
+    // RETURNING yields the rows in the order of the unnest that produced them.
+    if (rows != inserted.size())
+      throw Error("XX000", "journal insert returned " + std::to_string(rows) + " rows for " +
+                               std::to_string(inserted.size()));
+    for (uint64 r = 0; r < rows; ++r) journals[inserted[r]].journal_id = int8_column(r, 1);
   }
   for (auto& j : journals) {
     if (j.duplicate_of < 0) continue;

@@ -101,6 +101,12 @@ struct Leg {
 // 22K02 when one is missing, 22K04 when a leg's stated currency differs from its account's.
 std::vector<Leg> resolve_legs(const std::vector<LegInput>& legs, const Accounts& accounts);
 
+// The accounts by code, built once for a batch whose items all resolve against one map.
+using AccountsByCode = std::unordered_map<std::string_view, const Account*>;
+AccountsByCode index_by_code(const Accounts& accounts);
+std::vector<Leg> resolve_legs(const std::vector<LegInput>& legs, const Accounts& accounts,
+                              const AccountsByCode& by_code);
+
 // Every account open (22K03), debits = credits in each currency (22K05; 22K04 when the
 // journal balances only across currencies).
 void check_journal(const std::vector<Leg>& legs, const Accounts& accounts);

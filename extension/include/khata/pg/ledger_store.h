@@ -5,6 +5,10 @@
 
 #include "khata/pg/pg_headers.h"
 
+extern "C" {
+#include "storage/itemptr.h"
+}
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -86,8 +90,16 @@ class LedgerSession {
              bool raise);
 
   std::unordered_map<int64_t, ledger::Balance> after_;  // whole-account balances after apply
-  std::vector<std::pair<std::pair<int64_t, int>, ledger::Balance>> locked_;  // sorted
-  std::vector<int64_t> fully_locked_;                                        // sorted
+  // A balance row locked by this call: its row version cannot move until the transaction
+  // ends, so the update finds it by ctid instead of probing the index again.
+  struct LockedRow {
+    int64_t account_id = 0;
+    int slot = 0;
+    ItemPointerData ctid{};
+    ledger::Balance balance;
+  };
+  std::vector<LockedRow> locked_;      // sorted by (account, slot)
+  std::vector<int64_t> fully_locked_;  // sorted
 };
 
 // The slot of a hot account this backend writes when it need not lock them all.
