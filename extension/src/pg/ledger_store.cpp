@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "khata/core/error.h"
+#include "khata/pg/account_cache.h"
 #include "khata/pg/guard.h"
 
 extern "C" {
@@ -254,6 +255,7 @@ ledger::Accounts read_accounts(int64_t book) {
     a.closed = bool_column(r, 6);
     bool isnull = false;
     a.slots = DatumGetInt16(column(r, 7, &isnull));
+    cache_account(book, a);
     accounts.emplace(a.id, std::move(a));
   }
   return accounts;
@@ -310,19 +312,24 @@ void LedgerSession::finish() {
 
 ledger::Accounts LedgerSession::accounts_for(int64_t book,
                                              const std::vector<ledger::LegInput>& legs) {
+  account_cache_sync();
+  ledger::Accounts accounts;
   std::vector<int64_t> ids;
   std::vector<std::optional<std::string>> codes;
   for (const auto& leg : legs) {
-    if (leg.account.id > 0)
+    auto cached = leg.account.id > 0 ? cached_account(book, leg.account.id)
+                                     : cached_account(book, leg.account.code);
+    if (cached)
+      accounts.emplace(cached->id, std::move(*cached));
+    else if (leg.account.id > 0)
       ids.push_back(leg.account.id);
     else
       codes.emplace_back(leg.account.code);
   }
-  ledger::Accounts accounts;
   if (!ids.empty()) {
     Datum values[1] = {int8_array(ids)};
     run(accounts_by_id_plan, values);
-    accounts = read_accounts(book);
+    for (auto& [id, account] : read_accounts(book)) accounts.emplace(id, std::move(account));
   }
   if (!codes.empty()) {
     Datum values[2] = {Int64GetDatum(book), text_array(codes)};
@@ -333,9 +340,9 @@ ledger::Accounts LedgerSession::accounts_for(int64_t book,
 }
 
 ledger::Accounts LedgerSession::accounts_by_id(int64_t book, const std::vector<int64_t>& ids) {
-  Datum values[1] = {int8_array(ids)};
-  run(accounts_by_id_plan, values);
-  return read_accounts(book);
+  std::vector<ledger::LegInput> legs(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) legs[i].account.id = ids[i];
+  return accounts_for(book, legs);
 }
 
 void LedgerSession::find_replays(int64_t book, std::vector<PendingJournal>& journals) {
