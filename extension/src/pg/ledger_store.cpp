@@ -6,8 +6,6 @@
 #include <set>
 #include <unordered_map>
 
-#include <unistd.h>
-
 #include "khata/core/error.h"
 #include "khata/pg/account_cache.h"
 #include "khata/pg/guard.h"
@@ -19,6 +17,8 @@ extern "C" {
 #pragma GCC diagnostic ignored "-Wregister"
 #include "executor/spi.h"
 #pragma GCC diagnostic pop
+#include "miscadmin.h"
+#include "storage/backendid.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -304,9 +304,10 @@ uint64 insert_journals(Datum* values, const std::vector<PendingJournal>& journal
 }
 }  // namespace
 
+// By the backend's id, not its pid: ids are small, dense and reused lowest first, so N
+// concurrent backends mostly write N different slots, where pids collide at random.
 int backend_slot(int slots) {
-  static const int pid = static_cast<int>(getpid());  // a backend is one process
-  return slots <= 1 ? 0 : pid % slots;
+  return slots <= 1 ? 0 : static_cast<int>(static_cast<unsigned>(MyBackendId) % slots);
 }
 
 LedgerSession::LedgerSession() {
