@@ -42,6 +42,19 @@ COMMENT ON TABLE khata.accounts IS
   'Chart of accounts. no_overdraft: the normal-side available balance never goes below 0. '
   'slots > 1: a hot account whose balance is split over that many rows of khata.balances.';
 
+-- The posting path caches accounts per backend (extension/src/pg/account_cache.cpp); every
+-- change to an account empties the caches. ENABLE ALWAYS: it fires under replication roles too.
+CREATE FUNCTION khata.accounts_changed() RETURNS trigger
+AS 'MODULE_PATHNAME', 'khata_accounts_changed'
+LANGUAGE C
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION khata.accounts_changed() IS
+  'Trigger: after an UPDATE, DELETE or TRUNCATE of khata.accounts, empties every backend''s '
+  'cache of accounts (a closed account is refused from the next posting on).';
+CREATE TRIGGER accounts_changed AFTER UPDATE OR DELETE OR TRUNCATE ON khata.accounts
+  FOR EACH STATEMENT EXECUTE FUNCTION khata.accounts_changed();
+ALTER TABLE khata.accounts ENABLE ALWAYS TRIGGER accounts_changed;
+
 -- One row per account and slot; balances in the account's normal side. fillfactor leaves
 -- room for HOT updates, so a posting rewrites no index.
 CREATE TABLE khata.balances (

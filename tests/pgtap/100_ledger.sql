@@ -1,6 +1,6 @@
 -- The core ledger: books, accounts, post_journal, idempotency, holds, reversal, batch, reads.
 BEGIN;
-SELECT plan(75);
+SELECT plan(79);
 
 SELECT khata.create_book('t-ledger', 'Ledger test') AS book \gset
 SELECT khata.create_account(:book, 'CASH', 'Cash in bank', 'asset', 'BDT') AS cash \gset
@@ -165,6 +165,22 @@ SELECT is(khata.post_journals(:book, format('[
 SELECT is((SELECT available FROM khata.balance(:w1)), 30000::bigint, 'only the accepted item is posted');
 SELECT throws_ok(format($$ SELECT khata.post_journals(%s, '{"a": 1}') $$, :book), '22K16', NULL,
   'a batch that is not an array is 22K16');
+
+-- the backend's account cache follows every change of an account
+SELECT khata.create_account(:book, 'TMP', 'Closed after use', 'liability', 'BDT', true) AS tmp \gset
+SELECT lives_ok(format($$ SELECT khata.post_journal(%1$s, 'tmp-in', '[{"account": "CASH", "debit": 700}, {"account": %2$s, "credit": 700}]');
+                          SELECT khata.post_journal(%1$s, 'tmp-out', '[{"account": %2$s, "debit": 700}, {"account": "CASH", "credit": 700}]') $$,
+                        :book, :tmp), 'an account posts before it is closed');
+SELECT khata.close_account(:tmp);
+SELECT throws_ok(format($$ SELECT khata.post_journal(%s, 'tmp-late', '[{"account": "CASH", "debit": 5}, {"account": %s, "credit": 5}]') $$, :book, :tmp),
+  '22K03', NULL, 'an account that posted and was then closed is refused (22K03)');
+SELECT khata.set_account_slots(:w2, 4);
+SELECT lives_ok(format($$ SELECT khata.post_journal(%s, 'slots-4', '[{"account": %s, "debit": 100}, {"account": "CASH", "credit": 100}]') $$, :book, :w2),
+  'a posting sees an account split into 4 slots');
+SELECT khata.set_account_slots(:w2, 1);
+SELECT lives_ok(format($$ SELECT khata.post_journal(%s, 'slots-1', '[{"account": %s, "debit": 100}, {"account": "CASH", "credit": 100}]') $$, :book, :w2),
+  'a posting after the slots are folded back locks the one row left');
+SELECT khata.post_journal(:book, 'slots-back', format('[{"account": "CASH", "debit": 200}, {"account": %s, "credit": 200}]', :w2)::jsonb) IS NOT NULL AS restored \gset
 
 -- reads
 SELECT is((SELECT count(*) FROM khata.verify_book(:book)), 0::bigint, 'verify_book is empty when all holds');

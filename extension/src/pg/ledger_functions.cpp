@@ -100,13 +100,20 @@ Datum post_new(FunctionCallInfo fcinfo, char kind) {
     else
       j.effective_at = PG_GETARG_DATUM(5);
   }
-  session.find_replays(book, journals);
-  raise_if_failed(j);
-  if (!j.replayed) {
+  // The journal is written first: its key's unique index tells a repeat from a new journal
+  // in the same step. A refusal below raises, and the insert goes with the transaction.
+  if (session.claim(book, journals)) {
     ledger::check_journal(j.legs, accounts);
     j.effects = ledger::effects_of(j.legs, accounts,
                                    kind == 'H' ? ledger::hold_effect : ledger::posting_effect);
     session.post(book, journals, accounts, true, [] {});
+  } else {
+    session.find_replays(book, journals);
+    raise_if_failed(j);
+    if (!j.replayed)
+      throw Error(state::kSerializationFailure, "idempotency key \"" + key +
+                                                    "\" is being written by a concurrent call; "
+                                                    "retry to replay it");
   }
   const std::string result = result_json(session, j, accounts);
   session.finish();

@@ -6,9 +6,8 @@
 #include <set>
 #include <unordered_map>
 
-#include <unistd.h>
-
 #include "khata/core/error.h"
+#include "khata/pg/account_cache.h"
 #include "khata/pg/guard.h"
 
 extern "C" {
@@ -18,6 +17,8 @@ extern "C" {
 #pragma GCC diagnostic ignored "-Wregister"
 #include "executor/spi.h"
 #pragma GCC diagnostic pop
+#include "miscadmin.h"
+#include "storage/backendid.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -66,17 +67,26 @@ Plan update_plan{
     "FROM unnest($1::tid[], $2::bigint[], $3::bigint[], $4::bigint[]) "
     "AS d(row_id, posted, pending_out, pending_in) WHERE b.ctid = d.row_id",
     {TIDARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}};
-Plan insert_plan{
-    "INSERT INTO khata.journals (book_id, kind, ref, idempotency_key, effective_at, expires_at, "
-    "account_ids, amounts, memo, metadata) "
-    "SELECT $1, u.kind, u.ref, u.key, coalesce(u.effective_at, now()), u.expires_at, "
-    "$9[u.first:u.last], $10[u.first:u.last], u.memo, u.metadata::jsonb "
-    "FROM unnest($2::\"char\"[], $3::bigint[], $4::text[], $5::timestamptz[], "
-    "$6::timestamptz[], $7::int[], $8::int[], $11::text[], $12::text[]) "
-    "AS u(kind, ref, key, effective_at, expires_at, first, last, memo, metadata) "
-    "RETURNING id",
-    {INT8OID, CHARARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID,
-     INT4ARRAYOID, INT4ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID}};
+#define KHATA_INSERT_JOURNALS                                                                   \
+  "INSERT INTO khata.journals (book_id, kind, ref, idempotency_key, effective_at, expires_at, " \
+  "account_ids, amounts, memo, metadata) "                                                      \
+  "SELECT $1, u.kind, u.ref, u.key, coalesce(u.effective_at, now()), u.expires_at, "            \
+  "$9[u.first:u.last], $10[u.first:u.last], u.memo, u.metadata::jsonb "                         \
+  "FROM unnest($2::\"char\"[], $3::bigint[], $4::text[], $5::timestamptz[], "                   \
+  "$6::timestamptz[], $7::int[], $8::int[], $11::text[], $12::text[]) "                         \
+  "AS u(kind, ref, key, effective_at, expires_at, first, last, memo, metadata) "
+
+const std::vector<Oid> insert_types{INT8OID,      CHARARRAYOID,        INT8ARRAYOID,
+                                    TEXTARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID,
+                                    INT4ARRAYOID, INT4ARRAYOID,        INT8ARRAYOID,
+                                    INT8ARRAYOID, TEXTARRAYOID,        TEXTARRAYOID};
+Plan insert_plan{KHATA_INSERT_JOURNALS "RETURNING id", insert_types};
+// A new journal claims its key before anything else is done: no row back means the key is
+// taken (a repeat, or a concurrent call that has committed it meanwhile).
+Plan claim_plan{KHATA_INSERT_JOURNALS
+                "ON CONFLICT (book_id, idempotency_key) DO NOTHING RETURNING id",
+                insert_types};
+#undef KHATA_INSERT_JOURNALS
 Plan sums_plan{
     "SELECT account_id, sum(posted)::bigint, sum(pending_out)::bigint, sum(pending_in)::bigint "
     "FROM khata.balances WHERE account_id = ANY($1) GROUP BY account_id",
@@ -254,6 +264,7 @@ ledger::Accounts read_accounts(int64_t book) {
     a.closed = bool_column(r, 6);
     bool isnull = false;
     a.slots = DatumGetInt16(column(r, 7, &isnull));
+    cache_account(book, a);
     accounts.emplace(a.id, std::move(a));
   }
   return accounts;
@@ -293,9 +304,10 @@ uint64 insert_journals(Datum* values, const std::vector<PendingJournal>& journal
 }
 }  // namespace
 
+// By the backend's id, not its pid: ids are small, dense and reused lowest first, so N
+// concurrent backends mostly write N different slots, where pids collide at random.
 int backend_slot(int slots) {
-  static const int pid = static_cast<int>(getpid());  // a backend is one process
-  return slots <= 1 ? 0 : pid % slots;
+  return slots <= 1 ? 0 : static_cast<int>(static_cast<unsigned>(MyBackendId) % slots);
 }
 
 LedgerSession::LedgerSession() {
@@ -310,19 +322,24 @@ void LedgerSession::finish() {
 
 ledger::Accounts LedgerSession::accounts_for(int64_t book,
                                              const std::vector<ledger::LegInput>& legs) {
+  account_cache_sync();
+  ledger::Accounts accounts;
   std::vector<int64_t> ids;
   std::vector<std::optional<std::string>> codes;
   for (const auto& leg : legs) {
-    if (leg.account.id > 0)
+    auto cached = leg.account.id > 0 ? cached_account(book, leg.account.id)
+                                     : cached_account(book, leg.account.code);
+    if (cached)
+      accounts.emplace(cached->id, std::move(*cached));
+    else if (leg.account.id > 0)
       ids.push_back(leg.account.id);
     else
       codes.emplace_back(leg.account.code);
   }
-  ledger::Accounts accounts;
   if (!ids.empty()) {
     Datum values[1] = {int8_array(ids)};
     run(accounts_by_id_plan, values);
-    accounts = read_accounts(book);
+    for (auto& [id, account] : read_accounts(book)) accounts.emplace(id, std::move(account));
   }
   if (!codes.empty()) {
     Datum values[2] = {Int64GetDatum(book), text_array(codes)};
@@ -333,9 +350,9 @@ ledger::Accounts LedgerSession::accounts_for(int64_t book,
 }
 
 ledger::Accounts LedgerSession::accounts_by_id(int64_t book, const std::vector<int64_t>& ids) {
-  Datum values[1] = {int8_array(ids)};
-  run(accounts_by_id_plan, values);
-  return read_accounts(book);
+  std::vector<ledger::LegInput> legs(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) legs[i].account.id = ids[i];
+  return accounts_for(book, legs);
 }
 
 void LedgerSession::find_replays(int64_t book, std::vector<PendingJournal>& journals) {
@@ -494,8 +511,22 @@ void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
                   "an account's balance slots changed during the posting; retry");
   }
 
+  insert(book, journals, false);
+  for (auto& j : journals) {
+    if (j.duplicate_of < 0) continue;
+    const auto& first_one = journals[static_cast<size_t>(j.duplicate_of)];
+    if (first_one.failed()) {
+      j.error_sqlstate = first_one.error_sqlstate;
+      j.error_message = first_one.error_message;
+    } else {
+      j.journal_id = first_one.journal_id;
+      j.replayed = true;
+    }
+  }
+}
+
+bool LedgerSession::insert(int64_t book, std::vector<PendingJournal>& journals, bool claim) {
   std::vector<char> kinds;
-  std::vector<int64_t> refs_or_zero;
   std::vector<std::optional<Datum>> refs, effective, expires;
   std::vector<std::optional<std::string>> keys, memos, metadata;
   std::vector<int32_t> first, last;
@@ -503,7 +534,7 @@ void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
   std::vector<size_t> inserted;
   for (size_t i = 0; i < journals.size(); ++i) {
     const auto& j = journals[i];
-    if (j.failed() || j.replayed || j.duplicate_of >= 0) continue;
+    if (j.failed() || j.replayed || j.duplicate_of >= 0 || j.journal_id) continue;
     inserted.push_back(i);
     kinds.push_back(j.kind);
     refs.push_back(j.ref ? std::optional<Datum>(Int64GetDatum(j.ref)) : std::nullopt);
@@ -534,24 +565,20 @@ void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
         int8_array(leg_amounts),
         text_array(memos),
         text_array(metadata)};
-    const uint64 rows = insert_journals(values, journals, inserted);
+    const uint64 rows =
+        claim ? run(claim_plan, values) : insert_journals(values, journals, inserted);
+    if (claim && rows == 0) return false;
     // RETURNING yields the rows in the order of the unnest that produced them.
     if (rows != inserted.size())
       throw Error("XX000", "journal insert returned " + std::to_string(rows) + " rows for " +
                                std::to_string(inserted.size()));
     for (uint64 r = 0; r < rows; ++r) journals[inserted[r]].journal_id = int8_column(r, 1);
   }
-  for (auto& j : journals) {
-    if (j.duplicate_of < 0) continue;
-    const auto& first_one = journals[static_cast<size_t>(j.duplicate_of)];
-    if (first_one.failed()) {
-      j.error_sqlstate = first_one.error_sqlstate;
-      j.error_message = first_one.error_message;
-    } else {
-      j.journal_id = first_one.journal_id;
-      j.replayed = true;
-    }
-  }
+  return true;
+}
+
+bool LedgerSession::claim(int64_t book, std::vector<PendingJournal>& journals) {
+  return insert(book, journals, true);
 }
 
 std::optional<StoredJournal> LedgerSession::journal(int64_t id) {

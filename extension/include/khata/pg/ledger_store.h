@@ -77,6 +77,10 @@ class LedgerSession {
     apply(book, journals, accounts, raise);
   }
 
+  // Inserts journals[0] (a new journal with a key) unless its key exists in the book; false
+  // when it does. A claimed journal is not inserted again by post().
+  bool claim(int64_t book, std::vector<PendingJournal>& journals);
+
   std::optional<StoredJournal> journal(int64_t id);
   // The journal that resolved or reversed `id`, with its kind; nullopt when none.
   std::optional<std::pair<int64_t, char>> outcome_of(int64_t id);
@@ -86,6 +90,7 @@ class LedgerSession {
 
  private:
   void lock_balances(const std::vector<PendingJournal>& journals, const ledger::Accounts& accounts);
+  bool insert(int64_t book, std::vector<PendingJournal>& journals, bool claim);
   void apply(int64_t book, std::vector<PendingJournal>& journals, const ledger::Accounts& accounts,
              bool raise);
 
