@@ -9,6 +9,7 @@ extern "C" {
 // These reach the spinlock headers, whose `register` C++17 refuses.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wregister"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "commands/trigger.h"
 #include "utils/inval.h"
@@ -48,12 +49,24 @@ void forget_all(Datum, Oid relid) {
   accounts_relid = InvalidOid;
 }
 
+// An account read inside a (sub)transaction that aborts may not exist, or not be as read:
+// its INSERT or UPDATE is undone without any invalidation, so an abort empties the cache.
+void forget_on_abort(XactEvent event, void*) {
+  if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT) forget_all(0, InvalidOid);
+}
+
+void forget_on_subabort(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
+  if (event == SUBXACT_EVENT_ABORT_SUB) forget_all(0, InvalidOid);
+}
+
 }  // namespace
 
 void account_cache_sync() {
   pg_call([] {
     if (!registered) {
       CacheRegisterRelcacheCallback(forget_all, PointerGetDatum(nullptr));
+      RegisterXactCallback(forget_on_abort, nullptr);
+      RegisterSubXactCallback(forget_on_subabort, nullptr);
       registered = true;
     }
     AcceptInvalidationMessages();
