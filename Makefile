@@ -100,7 +100,7 @@ format:
 lint: cmake-build
 	clang-format --dry-run --Werror $(CXX_SOURCES)
 	clang-tidy -p $(BUILD_DIR)/cmake --quiet --warnings-as-errors='*' \
-	  --extra-arg=-Iextension/include --extra-arg=-Iadapter/src \
+	  --extra-arg=-I$(CURDIR)/extension/include --extra-arg=-I$(CURDIR)/adapter/src \
 	  --checks='-*,bugprone-*,performance-*,clang-analyzer-*,-bugprone-easily-swappable-parameters,-bugprone-exception-escape' \
 	  $(filter %.cpp,$(filter-out extension/src/pg/%,$(CXX_SOURCES)))
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
