@@ -38,7 +38,7 @@ const Pem& pem() {
 
 constexpr int64_t kNow = 1700000000;
 
-Json claims(Json extra = Json::object()) {
+Json claims(const Json& extra = Json::object()) {
   Json c = {{"iss", "khata"}, {"aud", "wallet"}, {"typ", "access"},  {"sub", "u-1"},
             {"iat", kNow},    {"nbf", kNow},     {"exp", kNow + 900}};
   c.update(extra);

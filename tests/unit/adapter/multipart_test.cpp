@@ -34,7 +34,7 @@ TEST(Multipart, FieldsAndFilesInOrder) {
 }
 
 TEST(Multipart, BinaryContentKeepsEveryByte) {
-  const std::string data("\0\xff\r\n--Xy\r\n", 11);
+  const std::string data("\0\xff\r\n--Xy\r\n", 10);
   const std::string body =
       "--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"b\"\r\n\r\n" + data +
       "\r\n--XyZ--";

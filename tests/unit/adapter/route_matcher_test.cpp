@@ -9,7 +9,7 @@ Route route(const std::string& app, const std::string& method, const std::string
   return Route{app, method, path, app + ".h_" + method, Auth::token, method == "GET"};
 }
 
-RouteTable wallet_table(std::map<std::string, std::string> mounts = {}) {
+RouteTable wallet_table(const std::map<std::string, std::string>& mounts = {}) {
   return RouteTable({route("wallet", "GET", "/api/transactions/history"),
                      route("wallet", "GET", "/api/transactions/:id"),
                      route("wallet", "POST", "/api/transactions/:id"),
