@@ -1,13 +1,11 @@
 """Helpers for the receivables app's HTTP tests: users, logins and generated XLSX uploads."""
 import datetime
-import io
 import uuid
-import zipfile
-from xml.sax.saxutils import escape
 
 import requests
 
 from conftest import run_sql
+from xlsx_support import sheet_xml, workbook
 
 PASSWORD = 'correct horse 42'
 
@@ -45,70 +43,9 @@ def user_session(base_url, role, region=None, department='Batching Plant'):
     return user_id, s
 
 
-def _cell(ref, value):
-    if isinstance(value, datetime.date):  # an Excel date: a serial number in a date format
-        return f'<c r="{ref}" s="1"><v>{(value - datetime.date(1899, 12, 30)).days}</v></c>'
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f'<c r="{ref}"><v>{value}</v></c>'
-    return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
-
-
-def _column(i):
-    name = ''
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        name = chr(65 + r) + name
-    return name
-
-
 def xlsx(rows):
     """A one-sheet workbook of rows (lists of str/int/float/date/None), the first row the header."""
-    sheet_rows = []
-    for n, row in enumerate(rows, start=1):
-        cells = ''.join(_cell(f'{_column(i)}{n}', v) for i, v in enumerate(row) if v is not None)
-        sheet_rows.append(f'<row r="{n}">{cells}</row>')
-    parts = {
-        '[Content_Types].xml':
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            '</Types>',
-        '_rels/.rels':
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-            '</Relationships>',
-        'xl/workbook.xml':
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            '<sheets><sheet name="Outstanding" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        'xl/_rels/workbook.xml.rels':
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-            '</Relationships>',
-        'xl/styles.xml':
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs>'
-            '</styleSheet>',
-        'xl/worksheets/sheet1.xml':
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            '<sheetData>' + ''.join(sheet_rows) + '</sheetData></worksheet>',
-    }
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, 'w', zipfile.ZIP_DEFLATED) as z:
-        for name, text in parts.items():
-            z.writestr(name, text)
-    return buf.getvalue()
+    return workbook(sheet_xml(rows), 'Outstanding')
 
 
 HEADER = ['Customer Code', 'Customer Name', 'Region', 'Invoice Number', 'Invoice Date', 'Amount',
