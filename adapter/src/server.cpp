@@ -532,6 +532,22 @@ void add_cors(const Config& config, const Pistache::Http::Request& request,
       "X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After");
 }
 
+// Pistache answers "Connection: Close" to every request without a Connection header, which
+// makes HTTP/1.1 clients reconnect for each request. HTTP/1.1 connections persist unless the
+// client asks otherwise (RFC 9112, 9.3); HTTP/1.0 ones only when the client asks.
+void set_connection(const Pistache::Http::Request& request,
+                    Pistache::Http::ResponseWriter& response, bool draining) {
+  using Pistache::Http::ConnectionControl;
+  const auto asked = request.headers().tryGet<Pistache::Http::Header::Connection>();
+  bool keep = request.version() == Pistache::Http::Version::Http11
+                  ? !asked || asked->control() != ConnectionControl::Close
+                  : asked && asked->control() == ConnectionControl::KeepAlive;
+  if (draining) keep = false;
+  response.headers().remove<Pistache::Http::Header::Connection>();
+  response.headers().add<Pistache::Http::Header::Connection>(keep ? ConnectionControl::KeepAlive
+                                                                  : ConnectionControl::Close);
+}
+
 }  // namespace
 
 Shared::Shared(Config c, JwtKeys k)
@@ -564,6 +580,7 @@ void RequestHandler::onRequest(const Pistache::Http::Request& request,
     out = adapter_error(500, "Internal server error (request " + id + ")", id);
   }
   try {
+    set_connection(request, response, shared_->draining);
     add_header(response, "X-Request-Id", id);
     add_cors(shared_->config, request, response);
     for (const auto& [name, value] : out.headers) add_header(response, name, value);

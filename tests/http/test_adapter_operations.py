@@ -7,6 +7,7 @@ import socket
 import subprocess
 import threading
 import time
+from http.client import HTTPConnection
 
 import requests
 
@@ -159,3 +160,31 @@ def test_a_bad_flag_is_refused_with_usage():
     p = subprocess.run([os.environ['KHATAD_BIN'], '--threads', 'many'], capture_output=True,
                        text=True, timeout=10)
     assert p.returncode == 2 and '--threads' in p.stderr
+
+
+def _get_on(conn, path, headers=None):
+    conn.request('GET', path, headers=headers or {})
+    response = conn.getresponse()
+    response.read()
+    return response
+
+
+def test_http11_connections_persist_unless_the_client_closes(base_url):
+    host, port = base_url.split('//')[1].split(':')
+    conn = HTTPConnection(host, int(port), timeout=5)
+    first = _get_on(conn, '/healthz')
+    sock = conn.sock
+    assert first.status == 200 and first.getheader('Connection').lower() == 'keep-alive'
+    second = _get_on(conn, '/healthz')
+    assert second.status == 200 and conn.sock is sock, 'the second request reuses the connection'
+    closing = _get_on(conn, '/healthz', {'Connection': 'close'})
+    assert closing.getheader('Connection').lower() == 'close'
+    conn.close()
+
+
+def test_http10_connections_close_unless_the_client_asks_to_keep_them(base_url):
+    host, port = base_url.split('//')[1].split(':')
+    with socket.create_connection((host, int(port)), timeout=5) as s:
+        s.sendall(b'GET /healthz HTTP/1.0\r\n\r\n')
+        reply = s.recv(4096).decode()
+    assert reply.startswith('HTTP/1.0 200') and 'Connection: Close' in reply
