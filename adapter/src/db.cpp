@@ -12,15 +12,20 @@ using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
 Result wrap(PGresult* r) { return Result(r, PQclear); }
 
-constexpr const char* kSetStatement = "khatad_set";
-// The transaction is the implicit one that a pipeline runs in until its sync: no BEGIN/COMMIT
-// round trips, and an error rolls everything back at the sync. transaction_read_only set as
-// the first thing is SET TRANSACTION READ ONLY.
-constexpr const char* kSetSql =
-    "SELECT pg_catalog.set_config('request.claims', $1, true), "
-    "pg_catalog.set_config('request.id', $2, true), "
-    "pg_catalog.set_config('statement_timeout', $3, true), "
-    "pg_catalog.set_config('transaction_read_only', $4, true)";
+// One statement is one implicit transaction (extended protocol: Bind, Execute, Sync), so a
+// request costs one round trip and an error rolls everything back. The settings come first:
+// the handler's argument depends on them (LATERAL), so they are set before it runs;
+// transaction_read_only set there is SET TRANSACTION READ ONLY.
+std::string call_sql(const std::string& handler) {
+  return "SELECT t.r->>'status', t.r->'body', t.r->'headers', t.r->'set_token' "
+         "FROM (SELECT pg_catalog.set_config('request.claims', $1, true), "
+         "pg_catalog.set_config('request.id', $2, true), "
+         "pg_catalog.set_config('transaction_read_only', $3, true)) AS s(claims, id, read_only), "
+         "LATERAL " +
+         handler +
+         "(CASE WHEN s.read_only IS NOT NULL "
+         "THEN $4::jsonb || jsonb_build_object('body', $5::jsonb) END) AS t(r)";
+}
 
 HandlerResult error_of(const PGresult* r, PGconn* conn) {
   HandlerResult out;
@@ -51,6 +56,7 @@ bool Connection::ensure() {
 void Connection::reset() {
   conn_.reset();
   statements_.clear();
+  session_timeout_ms_ = -1;
 }
 
 bool Connection::ping() {
@@ -87,19 +93,25 @@ HandlerResult Connection::call(const HandlerCall& call, int retries, void (*on_r
       result.attempts = attempt + 1;
       return result;
     }
-    if (statements_.count("") == 0) {
-      HandlerResult failed;
-      if (!prepare(kSetStatement, kSetSql, failed)) return failed;
-      statements_[""] = kSetStatement;
+    // statement_timeout is a setting of the session: a SET inside the statement would only
+    // reach the statements after it.
+    if (session_timeout_ms_ != call.statement_timeout_ms) {
+      const std::string set =
+          "SET statement_timeout = " + std::to_string(call.statement_timeout_ms);
+      Result r = wrap(PQexec(conn_.get(), set.c_str()));
+      if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+        result = error_of(r.get(), conn_.get());
+        result.attempts = attempt + 1;
+        if (PQstatus(conn_.get()) == CONNECTION_BAD) reset();
+        return result;
+      }
+      session_timeout_ms_ = call.statement_timeout_ms;
     }
     auto statement = statements_.find(call.handler);
     if (statement == statements_.end()) {
       const std::string name = "h" + std::to_string(statements_.size());
-      const std::string sql =
-          "SELECT t.r->>'status', t.r->'body', t.r->'headers', t.r->'set_token' FROM " +
-          call.handler + "($1::jsonb || jsonb_build_object('body', $2::jsonb)) AS t(r)";
       HandlerResult failed;
-      if (!prepare(name, sql, failed)) return failed;
+      if (!prepare(name, call_sql(call.handler), failed)) return failed;
       statement = statements_.emplace(call.handler, name).first;
     }
     result = call_once(call, statement->second);
@@ -115,60 +127,31 @@ HandlerResult Connection::call(const HandlerCall& call, int retries, void (*on_r
 
 HandlerResult Connection::call_once(const HandlerCall& call, const std::string& statement) {
   PGconn* conn = conn_.get();
-  const std::string timeout = std::to_string(call.statement_timeout_ms);
-  const char* set_params[4] = {call.claims.c_str(), call.request_id.c_str(), timeout.c_str(),
-                               call.read_only ? "on" : "off"};
-  const char* call_params[2] = {call.request.c_str(), call.body ? call.body->c_str() : nullptr};
-
-  if (PQenterPipelineMode(conn) != 1 ||
-      PQsendQueryPrepared(conn, kSetStatement, 4, set_params, nullptr, nullptr, 0) != 1 ||
-      PQsendQueryPrepared(conn, statement.c_str(), 2, call_params, nullptr, nullptr, 0) != 1 ||
-      PQpipelineSync(conn) != 1) {
-    HandlerResult failed = error_of(nullptr, conn);
-    reset();
-    return failed;
-  }
-
+  const char* params[5] = {call.claims.c_str(), call.request_id.c_str(),
+                           call.read_only ? "on" : "off", call.request.c_str(),
+                           call.body ? call.body->c_str() : nullptr};
+  Result r = wrap(PQexecPrepared(conn, statement.c_str(), 5, params, nullptr, nullptr, 0));
   HandlerResult out;
-  bool failed = false;
-  // Two statements, each a result and a null, then the sync.
-  for (int query = 0; query < 2; ++query) {
-    Result r = wrap(PQgetResult(conn));
-    if (!r) {
-      out = error_of(nullptr, conn);
-      reset();
-      return out;
-    }
-    const ExecStatusType status = PQresultStatus(r.get());
-    if (status == PGRES_FATAL_ERROR && !failed) {
-      out = error_of(r.get(), conn);
-      failed = true;
-    } else if (status == PGRES_TUPLES_OK && query == 1 && !failed) {
-      if (PQntuples(r.get()) != 1) {
-        out.sqlstate = "XX000";
-        out.message = "the handler returned no row";
-        failed = true;
-      } else {
-        auto text = [&](int column) {
-          return PQgetisnull(r.get(), 0, column) ? std::string()
-                                                 : std::string(PQgetvalue(r.get(), 0, column));
-        };
-        out.ok = true;
-        out.status = text(0);
-        out.body = text(1);
-        out.headers = text(2);
-        out.set_token = text(3);
-      }
-    }
-    while (Result rest = wrap(PQgetResult(conn))) {
-    }
+  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
+    out = error_of(r.get(), conn);
+    // No result, or a broken connection: the next call reconnects.
+    if (!r || PQstatus(conn) == CONNECTION_BAD) reset();
+    return out;
   }
-  Result sync = wrap(PQgetResult(conn));
-  if (PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC || PQexitPipelineMode(conn) != 1) {
-    HandlerResult lost = error_of(nullptr, conn);
-    reset();
-    return failed ? out : lost;
+  if (PQntuples(r.get()) != 1) {
+    out.sqlstate = "XX000";
+    out.message = "the handler returned no row";
+    return out;
   }
+  auto text = [&](int column) {
+    return PQgetisnull(r.get(), 0, column) ? std::string()
+                                           : std::string(PQgetvalue(r.get(), 0, column));
+  };
+  out.ok = true;
+  out.status = text(0);
+  out.body = text(1);
+  out.headers = text(2);
+  out.set_token = text(3);
   return out;
 }
 

@@ -42,9 +42,9 @@ class Connection {
   bool ping();
   const std::string& error() const { return error_; }
 
-  // One transaction: set_config (claims, request id, statement_timeout, read-only) and the
-  // handler call, pipelined and sent in one round trip. 40001 and 40P01 are retried up to
-  // `retries` times with jitter; `on_retry` counts them.
+  // One transaction, one statement, one round trip: set_config (claims, request id,
+  // read-only) and the handler call; statement_timeout is set on the session once. 40001 and 40P01
+  // are retried up to `retries` times with jitter; `on_retry` counts them.
   HandlerResult call(const HandlerCall& call, int retries, void (*on_retry)(void*),
                      void* retry_context);
 
@@ -66,6 +66,7 @@ class Connection {
   std::unique_ptr<PGconn, Closer> conn_;
   std::string error_;
   std::unordered_map<std::string, std::string> statements_;  // handler -> prepared name
+  int session_timeout_ms_ = -1;                              // statement_timeout set, or -1
 };
 
 }  // namespace khatad
