@@ -4,8 +4,10 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 #include <vector>
 
 #include "base64.h"
@@ -14,6 +16,8 @@ namespace khatad {
 namespace {
 
 using Json = nlohmann::json;
+
+std::atomic<uint64_t> next_keys_id{1};  // JwtKeys ids
 
 std::string read_file(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
@@ -71,6 +75,7 @@ JwtKeys JwtKeys::from_files(const std::string& private_key_path,
 
 JwtKeys JwtKeys::from_pem(const std::string& private_pem, const std::string& public_pem) {
   JwtKeys keys;
+  keys.id_ = next_keys_id.fetch_add(1);
   keys.private_key_ = parse_private(private_pem);
   keys.public_key_ = public_pem.empty() ? keys.private_key_ : parse_public(public_pem);
   return keys;
@@ -96,7 +101,41 @@ std::string JwtKeys::sign(const Json& claims) const {
              std::string_view(reinterpret_cast<const char*>(signature.data()), length));
 }
 
+namespace {
+
+// Tokens whose signature this thread has verified, with their claims. A client sends the same
+// token with every request, and an RSA verification costs more than the rest of khatad's work
+// on a request. The key is the keys' id and the whole token, so only the very bytes verified
+// match; the claims are checked again (exp, nbf, iss, aud, typ) on every use.
+constexpr size_t kVerifiedCapacity = 4096;
+
+void check_claims(const Json& claims, const JwtExpectations& expect) {
+  const Json& exp = claims.value("exp", Json());
+  if (!exp.is_number()) throw JwtError("the token has no exp");
+  if (exp.get<double>() + static_cast<double>(expect.leeway) <= static_cast<double>(expect.now))
+    throw JwtError("the token has expired");
+  const Json& nbf = claims.value("nbf", Json());
+  if (!nbf.is_null() &&
+      (!nbf.is_number() ||
+       nbf.get<double>() - static_cast<double>(expect.leeway) > static_cast<double>(expect.now)))
+    throw JwtError("the token is not valid yet");
+  if (claims.value("iss", Json()) != expect.issuer) throw JwtError("the token's issuer is wrong");
+  if (!has_audience(claims.value("aud", Json()), expect.audience))
+    throw JwtError("the token is not for this app");
+  if (claims.value("typ", Json()) != expect.type)
+    throw JwtError("the token type is not " + expect.type);
+}
+
+}  // namespace
+
 Json JwtKeys::verify(const std::string& token, const JwtExpectations& expect) const {
+  thread_local std::unordered_map<std::string, Json> verified;
+  const std::string cache_key = std::to_string(id_) + ':' + token;
+  if (const auto hit = verified.find(cache_key); hit != verified.end()) {
+    check_claims(hit->second, expect);
+    return hit->second;
+  }
+
   const size_t first = token.find('.');
   const size_t second = first == std::string::npos ? first : token.find('.', first + 1);
   if (second == std::string::npos || token.find('.', second + 1) != std::string::npos)
@@ -120,20 +159,9 @@ Json JwtKeys::verify(const std::string& token, const JwtExpectations& expect) co
 
   Json claims =
       decode_part(std::string_view(token).substr(first + 1, second - first - 1), "payload");
-  const Json& exp = claims.value("exp", Json());
-  if (!exp.is_number()) throw JwtError("the token has no exp");
-  if (exp.get<double>() + static_cast<double>(expect.leeway) <= static_cast<double>(expect.now))
-    throw JwtError("the token has expired");
-  const Json& nbf = claims.value("nbf", Json());
-  if (!nbf.is_null() &&
-      (!nbf.is_number() ||
-       nbf.get<double>() - static_cast<double>(expect.leeway) > static_cast<double>(expect.now)))
-    throw JwtError("the token is not valid yet");
-  if (claims.value("iss", Json()) != expect.issuer) throw JwtError("the token's issuer is wrong");
-  if (!has_audience(claims.value("aud", Json()), expect.audience))
-    throw JwtError("the token is not for this app");
-  if (claims.value("typ", Json()) != expect.type)
-    throw JwtError("the token type is not " + expect.type);
+  if (verified.size() >= kVerifiedCapacity) verified.clear();
+  verified.emplace(cache_key, claims);
+  check_claims(claims, expect);
   return claims;
 }
 

@@ -44,6 +44,7 @@ class JwtKeys {
   };
   std::shared_ptr<EVP_PKEY> private_key_;
   std::shared_ptr<EVP_PKEY> public_key_;
+  uint64_t id_ = 0;  // tells apart the key pairs of one process (for the verified-token cache)
 };
 
 }  // namespace khatad

@@ -117,6 +117,28 @@ TEST(Jwt, AnotherKeysSignatureIsRefused) {
   EXPECT_THROW(ours.verify(theirs.sign(claims()), access()), JwtError);
 }
 
+TEST(Jwt, AReusedTokenHasItsClaimsCheckedEveryTime) {
+  const JwtKeys keys = JwtKeys::from_pem(pem().private_key, pem().public_key);
+  const std::string token = keys.sign(claims());
+  EXPECT_NO_THROW(keys.verify(token, access()));
+  JwtExpectations later = access();
+  later.now = kNow + 3600;
+  EXPECT_THROW(keys.verify(token, later), JwtError) << "expired on its second use";
+  JwtExpectations other_app = access();
+  other_app.audience = "books";
+  EXPECT_THROW(keys.verify(token, other_app), JwtError);
+  EXPECT_EQ(keys.verify(token, access())["sub"], "u-1");
+}
+
+TEST(Jwt, ATokenVerifiedWithOneKeyIsNotTrustedByAnother) {
+  const JwtKeys ours = JwtKeys::from_pem(pem().private_key, pem().public_key);
+  const Pem other = make_key(2048);
+  const JwtKeys theirs = JwtKeys::from_pem(other.private_key, "");
+  const std::string token = theirs.sign(claims());
+  EXPECT_NO_THROW(theirs.verify(token, access()));
+  EXPECT_THROW(ours.verify(token, access()), JwtError);
+}
+
 TEST(Jwt, RefreshTokenIsNotAnAccessTokenNorTheReverse) {
   const JwtKeys keys = JwtKeys::from_pem(pem().private_key, pem().public_key);
   const std::string refresh = keys.sign(claims({{"typ", "refresh"}}));
