@@ -80,6 +80,10 @@ const std::vector<Option>& options() {
       {"--db", "KHATAD_DB",
        "libpq connection string (host=127.0.0.1 port=54320 dbname=khata user=khatad)",
        [](const std::string& v, Config& c) { return !(c.conninfo = v).empty(); }},
+      {"--replica", "KHATAD_REPLICA",
+       "libpq connection string of a streaming replica: read-only routes run there, and on "
+       "--db while it cannot be reached (none)",
+       [](const std::string& v, Config& c) { return !(c.replica_conninfo = v).empty(); }},
       {"--threads", "KHATAD_THREADS", "N worker threads, one database connection each (2)",
        integer(&Config::threads, 1, 256)},
       {"--mount", "KHATAD_MOUNTS",

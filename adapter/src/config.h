@@ -14,6 +14,7 @@ struct Config {
   int listen_port = 8080;
   int threads = 2;
   std::string conninfo = "host=127.0.0.1 port=54320 dbname=khata user=khatad";
+  std::string replica_conninfo;  // a streaming replica for read-only routes; "" for none
   std::map<std::string, std::string> mounts;  // app -> prefix; the rest are at /APP
   std::string jwt_private_key;                // PEM file paths
   std::string jwt_public_key;

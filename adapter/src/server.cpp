@@ -47,6 +47,12 @@ Connection& thread_connection(const std::string& conninfo) {
   return connection;
 }
 
+// The worker thread's connection to the replica (--replica), kept apart from the primary's.
+Connection& thread_replica_connection(const std::string& conninfo) {
+  thread_local Connection connection(conninfo);
+  return connection;
+}
+
 int64_t epoch_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -352,11 +358,17 @@ class Dispatcher {
     call.read_only = route.read_only;
 
     shared_.metrics.connection_busy(1);
-    const HandlerResult result =
-        thread_connection(shared_.config.conninfo)
-            .call(
-                call, kRetries, [](void* m) { static_cast<Metrics*>(m)->retry(); },
-                &shared_.metrics);
+    const auto on_retry = [](void* m) { static_cast<Metrics*>(m)->retry(); };
+    HandlerResult result;
+    // A read-only route may run on the replica; when the replica cannot be reached (class 08)
+    // the call, which wrote nothing, runs on the primary instead.
+    const bool on_replica = route.read_only && !shared_.config.replica_conninfo.empty();
+    if (on_replica)
+      result = thread_replica_connection(shared_.config.replica_conninfo)
+                   .call(call, kRetries, on_retry, &shared_.metrics);
+    if (!on_replica || (!result.ok && result.sqlstate.compare(0, 2, "08") == 0))
+      result = thread_connection(shared_.config.conninfo)
+                   .call(call, kRetries, on_retry, &shared_.metrics);
     shared_.metrics.connection_busy(-1);
     if (!result.ok) return finish(raised(result));
     return finish(respond(route, result));
