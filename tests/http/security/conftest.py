@@ -295,12 +295,23 @@ def error_shape_ok(app, response):
 @pytest.fixture(scope='session')
 def caller(base_url, wallet_world, bills_world, receivables_world):
     """The headers that let a request reach a route's handler as a caller allowed there (the
-    route's role; a fresh admin for logout, which would end the shared admin's sessions)."""
+    route's role; for logout, which would end the shared admin's sessions, an admin of its
+    own, made again once a logout has ended its session)."""
+    logout_admin = []
+
+    def admin_for_logout():
+        if not logout_admin or run_sql(
+                "SELECT count(*) FROM wallet.admin_sessions s JOIN wallet.admins a "
+                "ON a.id = s.admin_id WHERE s.revoked_at IS NULL "
+                f"AND a.public_id = '{logout_admin[0].id}'")[0][0] == 0:
+            logout_admin[:] = [wallet.new_admin(base_url)]
+        return logout_admin[0].token
+
     def headers(route):
         app, method, path, _ = route
         if app == 'wallet':
             if path == '/api/auth/admin/logout':
-                token = wallet.new_admin(base_url).token
+                token = admin_for_logout()
             elif path.startswith('/api/admin/') or path.startswith('/api/auth/admin/'):
                 token = wallet_world['admin'].token
             elif path == '/api/transactions/cash-in' or path.startswith('/api/agents/'):
