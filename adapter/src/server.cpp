@@ -12,6 +12,7 @@
 #include "base64.h"
 #include "db.h"
 #include "error_map.h"
+#include "json_depth.h"
 #include "log.h"
 #include "multipart.h"
 
@@ -424,6 +425,9 @@ class Dispatcher {
       return adapter_error(415, "Send JSON, a form or multipart/form-data", r_.id);
     // Only checked here: the text itself goes to Postgres, so numbers are never re-encoded.
     if (!Json::accept(body)) return adapter_error(400, "Malformed JSON body", r_.id);
+    if (json_nesting_depth(body) > kMaxJsonDepth)
+      return adapter_error(
+          400, "JSON body nested deeper than " + std::to_string(kMaxJsonDepth) + " levels", r_.id);
     call.body = body;
     return std::nullopt;
   }

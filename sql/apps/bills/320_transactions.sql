@@ -65,6 +65,12 @@ BEGIN
   IF b.biller_id IS NULL THEN
     RETURN bills.error(401, 'Invalid or missing API key (X-API-Key)');
   END IF;
+  IF jsonb_typeof(req -> 'body') IS DISTINCT FROM 'object' THEN
+    RETURN bills.error(400, 'Send the transaction as a JSON object');
+  END IF;
+  IF jsonb_typeof(body -> 'billerId') IS DISTINCT FROM 'string' THEN
+    RETURN bills.error(400, 'billerId is required');
+  END IF;
   IF body ->> 'billerId' IS DISTINCT FROM b.biller_id THEN
     RETURN bills.error(403, 'billerId is not the biller of this API key');
   END IF;

@@ -37,6 +37,23 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $$ SELECT jsonb_build_array(jsonb_build_object('field', field, 'message', message)) $$;
 COMMENT ON FUNCTION wallet.err(text, text) IS 'One validation error, as a one-element array to append.';
 
+CREATE FUNCTION wallet.body_errors(req jsonb)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT CASE WHEN coalesce(jsonb_typeof(req -> 'body'), 'null') IN ('object', 'null') THEN '[]'::jsonb
+              ELSE wallet.err('body', 'The body must be a JSON object') END
+$$;
+COMMENT ON FUNCTION wallet.body_errors(jsonb) IS
+  'The validation error of a body that is JSON but not an object (an array, a string...); none for an object or no body.';
+
+CREATE FUNCTION wallet.body_object(req jsonb)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT CASE WHEN jsonb_typeof(req -> 'body') = 'object' THEN req -> 'body' ELSE '{}'::jsonb END $$;
+COMMENT ON FUNCTION wallet.body_object(jsonb) IS
+  'The request body when it is an object, else an empty object (see body_errors for refusing the rest).';
+
 CREATE FUNCTION wallet.ts(t timestamptz)
 RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp

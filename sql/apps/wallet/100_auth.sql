@@ -323,8 +323,8 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   u wallet.users := wallet.caller_user(req);
-  b jsonb := coalesce(req -> 'body', '{}') - 'businessName' - 'businessAddress';
-  e jsonb := wallet.profile_errors(b);
+  b jsonb := wallet.body_object(req) - 'businessName' - 'businessAddress';
+  e jsonb := wallet.body_errors(req) || wallet.profile_errors(b);
 BEGIN
   IF u.id IS NULL THEN
     RETURN wallet.fail(401, 'User authentication required');
@@ -345,8 +345,8 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   u wallet.users := wallet.caller_user(req);
-  b jsonb := coalesce(req -> 'body', '{}');
-  e jsonb := wallet.profile_errors(b);
+  b jsonb := wallet.body_object(req);
+  e jsonb := wallet.body_errors(req) || wallet.profile_errors(b);
   a wallet.agents;
 BEGIN
   IF u.id IS NULL AND req -> 'claims' ->> 'userType' IS DISTINCT FROM 'Consumer' THEN

@@ -411,8 +411,8 @@ CREATE FUNCTION wallet.h_admin_biller_update(req jsonb) RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  b jsonb := coalesce(req -> 'body', '{}');
-  e jsonb := wallet.biller_errors(b, true);
+  b jsonb := wallet.body_object(req);
+  e jsonb := wallet.body_errors(req) || wallet.biller_errors(b, true);
   bl wallet.billers;
 BEGIN
   IF wallet.admin_refusal(req) IS NOT NULL THEN RETURN wallet.admin_refusal(req); END IF;
