@@ -165,3 +165,10 @@ def test_receivables_an_engineer_cannot_assign_engineers(base_url, receivables_w
     customers = w['Admin']['session'].get(base_url + '/receivables/api/customers').json()
     c1 = next(c for c in customers if c['id'] == w['customers']['C1'])
     assert (c1['assignedEngineer'] or {}).get('id') != engineer['id']
+
+
+@pytest.mark.parametrize('route', WALLET_CONSUMER_ROUTES + WALLET_AGENT_ROUTES, ids=route_id)
+def test_wallet_an_admin_token_is_no_consumer_or_agent(base_url, paths, wallet_world, route):
+    """An admin has no wallet: money routes reserved to a consumer or an agent refuse it."""
+    r = send(base_url, 'wallet', route[1], paths(route), token=wallet_world['admin'].token)
+    assert r.status_code in (401, 403), r.text
