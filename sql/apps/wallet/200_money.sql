@@ -26,30 +26,41 @@ COMMENT ON FUNCTION wallet.post_priced(text, bigint, jsonb, jsonb, text, text, b
   'and limits (22K25/22K26) come back as a 400 result in refusal instead of an error.';
 
 CREATE FUNCTION wallet.commission_of(q jsonb) RETURNS bigint
-LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp
-AS $$ SELECT coalesce(sum((c ->> 'amount')::bigint), 0)::bigint FROM jsonb_array_elements(coalesce(q -> 'commissions', '[]')) c $$;
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RETURN (SELECT coalesce(sum((c ->> 'amount')::bigint), 0)::bigint FROM jsonb_array_elements(coalesce(q -> 'commissions', '[]')) c);
+END
+$$;
 COMMENT ON FUNCTION wallet.commission_of(jsonb) IS 'The total commission of a quote.';
 
 CREATE FUNCTION wallet.record(public_id text, transaction_id text, type text, q jsonb, journal bigint, sender bigint,
                               receiver bigint, agent bigint, description text, metadata jsonb)
 RETURNS wallet.transactions
-LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
 AS $$
-  INSERT INTO wallet.transactions (public_id, transaction_id, type, amount, fee, commission,
+DECLARE
+  t wallet.transactions;
+BEGIN
+  INSERT INTO wallet.transactions AS x (public_id, transaction_id, type, amount, fee, commission,
     sender_id, receiver_id, agent_id, description, journal_id, metadata)
-  VALUES (public_id, transaction_id, type, (q ->> 'amount')::bigint, (q ->> 'fee')::bigint,
-    wallet.commission_of(q), sender, receiver, agent, description, journal,
-    coalesce(metadata, '{}') || jsonb_build_object('feeRate', q -> 'percent', 'rule', q -> 'rule'))
-  RETURNING *
+  VALUES (record.public_id, record.transaction_id, record.type, (q ->> 'amount')::bigint,
+    (q ->> 'fee')::bigint, wallet.commission_of(q), sender, receiver, agent, record.description,
+    journal, coalesce(record.metadata, '{}') || jsonb_build_object('feeRate', q -> 'percent', 'rule', q -> 'rule'))
+  RETURNING x.* INTO t;
+  RETURN t;
+END
 $$;
 COMMENT ON FUNCTION wallet.record(text, text, text, jsonb, bigint, bigint, bigint, bigint, text, jsonb) IS
   'Records a posted operation: its ids, type, amount, fee and commission from the quote, parties and journal.';
 
 CREATE FUNCTION wallet.balance_json(u wallet.users) RETURNS jsonb
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT jsonb_build_object('newBalance', wallet.taka(r.posted), 'availableBalance', wallet.taka(r.available))
-  FROM khata.account_row(u.account_id) r
+BEGIN
+  RETURN (SELECT jsonb_build_object('newBalance', wallet.taka(r.posted), 'availableBalance', wallet.taka(r.available))
+  FROM khata.account_row(u.account_id) r);
+END
 $$;
 COMMENT ON FUNCTION wallet.balance_json(wallet.users) IS 'A wallet''s balance after an operation.';
 
@@ -73,13 +84,15 @@ COMMENT ON FUNCTION wallet.amount_errors(jsonb, bigint, bigint) IS
   'Validation errors of an amount in taka against bounds in poisha.';
 
 CREATE FUNCTION wallet.description_errors(b jsonb) RETURNS jsonb
-LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT CASE WHEN b ? 'description' AND jsonb_typeof(b -> 'description') NOT IN ('string', 'null')
+BEGIN
+  RETURN CASE WHEN b ? 'description' AND jsonb_typeof(b -> 'description') NOT IN ('string', 'null')
               THEN wallet.err('description', 'Description must be text')
               WHEN length(b ->> 'description') > 500
               THEN wallet.err('description', 'Description must be at most 500 characters')
-              ELSE '[]'::jsonb END
+              ELSE '[]'::jsonb END;
+END
 $$;
 COMMENT ON FUNCTION wallet.description_errors(jsonb) IS 'Validation errors of an optional description.';
 
@@ -119,7 +132,18 @@ BEGIN
   IF prior IS NOT NULL THEN
     RETURN prior;
   END IF;
-  EXECUTE format('SELECT wallet.%I($1, $2)', 'do_' || operation) INTO result USING req -> 'body', u;
+  -- A static call per operation: EXECUTE would parse and plan the call on every request.
+  result := CASE operation
+    WHEN 'send_money' THEN wallet.do_send_money(req -> 'body', u)
+    WHEN 'cash_out' THEN wallet.do_cash_out(req -> 'body', u)
+    WHEN 'cash_in' THEN wallet.do_cash_in(req -> 'body', u)
+    WHEN 'add_money' THEN wallet.do_add_money(req -> 'body', u)
+    WHEN 'pay_bill' THEN wallet.do_pay_bill(req -> 'body', u)
+    WHEN 'bank_transfer' THEN wallet.do_bank_transfer(req -> 'body', u)
+  END;
+  IF result IS NULL THEN
+    RAISE EXCEPTION 'wallet.idempotent: unknown operation "%"', operation USING ERRCODE = '22023';
+  END IF;
   RETURN wallet.idempotency_store(principal, operation || ':' || key, result);
 END
 $$;
@@ -128,12 +152,17 @@ COMMENT ON FUNCTION wallet.idempotent(jsonb, wallet.users, text) IS
   'stored first response and moves nothing.';
 
 CREATE FUNCTION wallet.find_user(identifier text) RETURNS wallet.users
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT * FROM wallet.users u WHERE u.email = lower(btrim(identifier))
-  UNION ALL
-  SELECT * FROM wallet.users u WHERE u.phone = btrim(identifier)
-  LIMIT 1
+DECLARE
+  u wallet.users;
+BEGIN
+  SELECT x.* INTO u FROM wallet.users x WHERE x.email = lower(btrim(identifier));
+  IF NOT FOUND THEN
+    SELECT x.* INTO u FROM wallet.users x WHERE x.phone = btrim(identifier);
+  END IF;
+  RETURN u;
+END
 $$;
 COMMENT ON FUNCTION wallet.find_user(text) IS 'A consumer or agent by email or phone.';
 
