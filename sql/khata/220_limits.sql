@@ -85,15 +85,18 @@ COMMENT ON FUNCTION khata.spending_period(bigint, text, timestamptz) IS
 
 CREATE FUNCTION khata.spent(account bigint, period text, as_of timestamptz DEFAULT NULL)
 RETURNS bigint
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT coalesce(
+DECLARE
+  book bigint := khata.account_book(spent.account);
+BEGIN
+  RETURN coalesce(
     (SELECT s.spent FROM khata.spending s
-     WHERE s.book_id = khata.account_book(account) AND s.account_id = account
-       AND s.period = spent.period
-       AND s.period_start = khata.spending_period(khata.account_book(account), spent.period,
-                                                  coalesce(as_of, pg_catalog.now()))), 0)
+     WHERE s.book_id = book AND s.account_id = spent.account AND s.period = spent.period
+       AND s.period_start = khata.spending_period(book, spent.period,
+                                                  coalesce(spent.as_of, pg_catalog.now()))), 0);
+END
 $$;
 
 COMMENT ON FUNCTION khata.spent(bigint, text, timestamptz) IS
