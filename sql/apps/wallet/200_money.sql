@@ -9,16 +9,28 @@ CREATE FUNCTION wallet.post_priced(operation text, amount bigint, accounts jsonb
                                    OUT posted jsonb, OUT refusal jsonb)
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+  schedule bigint;
+  platform bigint;
 BEGIN
-  posted := khata.post_priced(wallet.schedule(), operation, amount,
-    accounts || jsonb_build_object('platform', wallet.account('PLATFORM')), journal_key,
-    context, memo, NULL, NULL, count_spending);
-EXCEPTION
-  WHEN SQLSTATE '22K06' THEN refusal := wallet.fail(400, 'Insufficient balance');
-  WHEN SQLSTATE '22K25' THEN refusal := wallet.fail(400, 'Daily transaction limit exceeded');
-  WHEN SQLSTATE '22K26' THEN refusal := wallet.fail(400, 'Monthly transaction limit exceeded');
-  WHEN SQLSTATE '22K20' OR SQLSTATE '22K21' THEN
-    refusal := wallet.invalid(wallet.err('amount', 'Amount is outside the allowed range'));
+  -- The schedule and the platform account in one query (wallet.schedule() and
+  -- wallet.account('PLATFORM') would take four), before the subtransaction starts.
+  SELECT s.id, a.id INTO schedule, platform
+  FROM khata.books b
+  JOIN khata.fee_schedules s ON s.book_id = b.id AND s.code = 'wallet'
+  JOIN khata.accounts a ON a.book_id = b.id AND a.code = 'PLATFORM'
+  WHERE b.code = 'wallet';
+  BEGIN
+    posted := khata.post_priced(schedule, operation, amount,
+      accounts || jsonb_build_object('platform', platform), journal_key,
+      context, memo, NULL, NULL, count_spending);
+  EXCEPTION
+    WHEN SQLSTATE '22K06' THEN refusal := wallet.fail(400, 'Insufficient balance');
+    WHEN SQLSTATE '22K25' THEN refusal := wallet.fail(400, 'Daily transaction limit exceeded');
+    WHEN SQLSTATE '22K26' THEN refusal := wallet.fail(400, 'Monthly transaction limit exceeded');
+    WHEN SQLSTATE '22K20' OR SQLSTATE '22K21' THEN
+      refusal := wallet.invalid(wallet.err('amount', 'Amount is outside the allowed range'));
+  END;
 END
 $$;
 COMMENT ON FUNCTION wallet.post_priced(text, bigint, jsonb, jsonb, text, text, boolean) IS
@@ -29,7 +41,10 @@ CREATE FUNCTION wallet.commission_of(q jsonb) RETURNS bigint
 LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-  RETURN (SELECT coalesce(sum((c ->> 'amount')::bigint), 0)::bigint FROM jsonb_array_elements(coalesce(q -> 'commissions', '[]')) c);
+  IF coalesce(jsonb_array_length(q -> 'commissions'), 0) = 0 THEN
+    RETURN 0;
+  END IF;
+  RETURN (SELECT coalesce(sum((c ->> 'amount')::bigint), 0)::bigint FROM jsonb_array_elements(q -> 'commissions') c);
 END
 $$;
 COMMENT ON FUNCTION wallet.commission_of(jsonb) IS 'The total commission of a quote.';
@@ -63,6 +78,25 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION wallet.balance_json(wallet.users) IS 'A wallet''s balance after an operation.';
+
+-- The balances khata.post_journal returns are those of the journal's accounts just after it,
+-- so the user's balance needs no second read of the ledger.
+CREATE FUNCTION wallet.balance_after(posted jsonb, u wallet.users) RETURNS jsonb
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  b jsonb := jsonb_path_query_first(posted, '$.balances[*] ? (@.account == $id)',
+                                    jsonb_build_object('id', u.account_id));
+BEGIN
+  IF b IS NULL THEN
+    RETURN wallet.balance_json(u);
+  END IF;
+  RETURN jsonb_build_object('newBalance', wallet.taka((b ->> 'posted')::bigint),
+                            'availableBalance', wallet.taka((b ->> 'available')::bigint));
+END
+$$;
+COMMENT ON FUNCTION wallet.balance_after(jsonb, wallet.users) IS
+  'A wallet''s balance as a posting returned it (wallet.balance_json when it did not).';
 
 CREATE FUNCTION wallet.amount_errors(value jsonb, lo bigint, hi bigint) RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
@@ -157,8 +191,10 @@ AS $$
 DECLARE
   u wallet.users;
 BEGIN
-  SELECT x.* INTO u FROM wallet.users x WHERE x.email = lower(btrim(identifier));
-  IF NOT FOUND THEN
+  -- Emails have an @ and phones never do: one lookup.
+  IF strpos(identifier, '@') > 0 THEN
+    SELECT x.* INTO u FROM wallet.users x WHERE x.email = lower(btrim(identifier));
+  ELSE
     SELECT x.* INTO u FROM wallet.users x WHERE x.phone = btrim(identifier);
   END IF;
   RETURN u;
@@ -214,7 +250,7 @@ BEGIN
       'sender', jsonb_build_object('id', u.public_id, 'name', wallet.user_name(u)),
       'receiver', jsonb_build_object('id', r.public_id, 'name', wallet.user_name(r), 'phone', r.phone),
       'description', t.description, 'createdAt', wallet.ts(t.created_at)),
-    'wallet', wallet.balance_json(u)));
+    'wallet', wallet.balance_after(p.posted, u)));
 END
 $$;
 COMMENT ON FUNCTION wallet.do_send_money(jsonb, wallet.users) IS
@@ -272,7 +308,7 @@ BEGIN
       'totalDeducted', wallet.taka(t.amount + t.fee), 'status', t.status,
       'agent', jsonb_build_object('agentCode', a.agent_code, 'businessName', a.business_name),
       'description', t.description, 'createdAt', wallet.ts(t.created_at)),
-    'wallet', wallet.balance_json(u)));
+    'wallet', wallet.balance_after(p.posted, u)));
 END
 $$;
 COMMENT ON FUNCTION wallet.do_cash_out(jsonb, wallet.users) IS
@@ -412,7 +448,7 @@ BEGIN
     'transaction', jsonb_build_object('id', t.public_id, 'transactionId', t.transaction_id,
       'type', t.type, 'amount', wallet.taka(t.amount), 'fee', wallet.taka(t.fee), 'status', t.status,
       'description', t.description, 'createdAt', wallet.ts(t.created_at)),
-    'wallet', wallet.balance_json(u)));
+    'wallet', wallet.balance_after(p.posted, u)));
 END
 $$;
 COMMENT ON FUNCTION wallet.do_add_money(jsonb, wallet.users) IS
@@ -483,7 +519,7 @@ BEGIN
     'billerCode', bl.biller_code, 'billType', bl.bill_type, 'accountNumber', bp.account_number,
     'amount', wallet.taka(t.amount), 'fee', wallet.taka(t.fee), 'totalAmount', wallet.taka(t.amount + t.fee),
     'status', t.status, 'receiptNumber', bp.receipt_number, 'completedAt', wallet.ts(t.completed_at),
-    'newBalance', (wallet.balance_json(u) -> 'newBalance')));
+    'newBalance', (wallet.balance_after(p.posted, u) -> 'newBalance')));
 END
 $$;
 COMMENT ON FUNCTION wallet.do_pay_bill(jsonb, wallet.users) IS
