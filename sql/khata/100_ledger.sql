@@ -292,7 +292,7 @@ CREATE FUNCTION khata.account_row(account bigint)
 RETURNS TABLE(id bigint, book_id bigint, code text, name text, type text, currency text,
               no_overdraft boolean, slots smallint, metadata jsonb, created_at timestamptz,
               closed_at timestamptz, posted bigint, pending bigint, available bigint)
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql STABLE ROWS 1
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN

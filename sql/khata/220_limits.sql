@@ -111,6 +111,8 @@ AS $$
 DECLARE
   book bigint := khata.account_book(account);
   moment timestamptz := coalesce(at, pg_catalog.now());
+  -- The day in the book's time zone, read once for both periods (as khata.spending_period).
+  local_day date := (moment AT TIME ZONE khata.book_timezone(book))::date;
   lim khata.spending_limits;
   day_spent bigint;
   month_spent bigint;
@@ -122,7 +124,7 @@ BEGIN
   WHERE l.book_id = book AND l.account_id = account;
 
   INSERT INTO khata.spending AS s (book_id, account_id, period, period_start, spent)
-  VALUES (book, account, 'day', khata.spending_period(book, 'day', moment), amount)
+  VALUES (book, account, 'day', local_day, amount)
   ON CONFLICT ON CONSTRAINT spending_pkey DO UPDATE SET spent = s.spent + excluded.spent
   RETURNING s.spent INTO day_spent;
   IF day_spent > lim.daily THEN
@@ -132,7 +134,7 @@ BEGIN
   END IF;
 
   INSERT INTO khata.spending AS s (book_id, account_id, period, period_start, spent)
-  VALUES (book, account, 'month', khata.spending_period(book, 'month', moment), amount)
+  VALUES (book, account, 'month', date_trunc('month', local_day)::date, amount)
   ON CONFLICT ON CONSTRAINT spending_pkey DO UPDATE SET spent = s.spent + excluded.spent
   RETURNING s.spent INTO month_spent;
   IF month_spent > lim.monthly THEN
