@@ -220,4 +220,5 @@ for op in send_money get_wallet; do
   done
 done
 report "  wallet send-money at 32 connections: $(recorded khatad_send_money_c32) req/s vs target 2,850 ($(ratio "$(recorded khatad_send_money_c32)" 2850) x target, $(
-  [ "$(recorded khatad_send_money_c32)" -ge 2850 ] && echo met || echo not met))"
+  [ "$(recorded khatad_send_money_c32)" -ge 2850 ] && echo met || echo not met);" \
+  "$(ratio "$(recorded khatad_send_money_c32)" "$(cat "$FIGURES/tpcb_c8" 2>/dev/null || echo 0)") x this run's pgbench TPC-B at 8 clients)"
