@@ -292,9 +292,13 @@ CREATE FUNCTION khata.account_row(account bigint)
 RETURNS TABLE(id bigint, book_id bigint, code text, name text, type text, currency text,
               no_overdraft boolean, slots smallint, metadata jsonb, created_at timestamptz,
               closed_at timestamptz, posted bigint, pending bigint, available bigint)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE ROWS 1
 SET search_path = pg_catalog, pg_temp
 AS $$
+BEGIN
+  -- PL/pgSQL keeps this query's plan for the session; a SQL function with SET would be
+  -- parsed and planned again in every transaction that calls it.
+  RETURN QUERY
   SELECT a.id, a.book_id, a.code, a.name, a.type, a.currency, a.no_overdraft, a.slots,
          a.metadata, a.created_at, a.closed_at, s.posted, s.pending_in - s.pending_out,
          s.posted - s.pending_out
@@ -302,7 +306,8 @@ AS $$
        LATERAL (SELECT sum(b.posted)::bigint AS posted, sum(b.pending_out)::bigint AS pending_out,
                        sum(b.pending_in)::bigint AS pending_in
                 FROM khata.balances b WHERE b.account_id = a.id) s
-  WHERE a.id = account_row.account
+  WHERE a.id = account_row.account;
+END
 $$;
 COMMENT ON FUNCTION khata.account_row(bigint) IS
   'An account with its current balance (normal side): posted, pending (holds in its favour '

@@ -140,12 +140,14 @@ COMMENT ON FUNCTION khata.set_setting(bigint, text, text, text, boolean) IS
 
 CREATE FUNCTION khata.setting(book bigint, key text)
 RETURNS text
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT coalesce(
-    (SELECT s.value FROM khata.settings s WHERE s.book_id = book AND s.key = setting.key),
-    (SELECT d.default_value FROM khata.setting_definitions d WHERE d.key = setting.key))
+BEGIN
+  RETURN coalesce(
+    (SELECT s.value FROM khata.settings s WHERE s.book_id = setting.book AND s.key = setting.key),
+    (SELECT d.default_value FROM khata.setting_definitions d WHERE d.key = setting.key));
+END
 $$;
 
 COMMENT ON FUNCTION khata.setting(bigint, text) IS
@@ -189,18 +191,22 @@ COMMENT ON FUNCTION khata.setting_boolean(bigint, text) IS
 
 CREATE FUNCTION khata.settings_object(book bigint)
 RETURNS jsonb
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT coalesce(jsonb_object_agg(k.key, k.value), '{}'::jsonb)
-  FROM (
-    SELECT d.key, d.default_value AS value
-    FROM khata.setting_definitions d
-    WHERE d.default_value IS NOT NULL
-      AND NOT EXISTS (SELECT FROM khata.settings s WHERE s.book_id = book AND s.key = d.key)
-    UNION ALL
-    SELECT s.key, s.value FROM khata.settings s WHERE s.book_id = book
-  ) k
+BEGIN
+  RETURN (
+    SELECT coalesce(jsonb_object_agg(k.key, k.value), '{}'::jsonb)
+    FROM (
+      SELECT d.key, d.default_value AS value
+      FROM khata.setting_definitions d
+      WHERE d.default_value IS NOT NULL
+        AND NOT EXISTS (SELECT FROM khata.settings s
+                        WHERE s.book_id = settings_object.book AND s.key = d.key)
+      UNION ALL
+      SELECT s.key, s.value FROM khata.settings s WHERE s.book_id = settings_object.book
+    ) k);
+END
 $$;
 
 COMMENT ON FUNCTION khata.settings_object(bigint) IS
@@ -208,11 +214,14 @@ COMMENT ON FUNCTION khata.settings_object(bigint) IS
 
 CREATE FUNCTION khata.book_timezone(book bigint)
 RETURNS text
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT coalesce(khata.setting(book, 'timezone'),
-                  (SELECT b.timezone FROM khata.books b WHERE b.id = book), 'Asia/Dhaka')
+BEGIN
+  RETURN coalesce(khata.setting(book_timezone.book, 'timezone'),
+                  (SELECT b.timezone FROM khata.books b WHERE b.id = book_timezone.book),
+                  'Asia/Dhaka');
+END
 $$;
 
 COMMENT ON FUNCTION khata.book_timezone(bigint) IS

@@ -85,15 +85,18 @@ COMMENT ON FUNCTION khata.spending_period(bigint, text, timestamptz) IS
 
 CREATE FUNCTION khata.spent(account bigint, period text, as_of timestamptz DEFAULT NULL)
 RETURNS bigint
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT coalesce(
+DECLARE
+  book bigint := khata.account_book(spent.account);
+BEGIN
+  RETURN coalesce(
     (SELECT s.spent FROM khata.spending s
-     WHERE s.book_id = khata.account_book(account) AND s.account_id = account
-       AND s.period = spent.period
-       AND s.period_start = khata.spending_period(khata.account_book(account), spent.period,
-                                                  coalesce(as_of, pg_catalog.now()))), 0)
+     WHERE s.book_id = book AND s.account_id = spent.account AND s.period = spent.period
+       AND s.period_start = khata.spending_period(book, spent.period,
+                                                  coalesce(spent.as_of, pg_catalog.now()))), 0);
+END
 $$;
 
 COMMENT ON FUNCTION khata.spent(bigint, text, timestamptz) IS
@@ -108,6 +111,8 @@ AS $$
 DECLARE
   book bigint := khata.account_book(account);
   moment timestamptz := coalesce(at, pg_catalog.now());
+  -- The day in the book's time zone, read once for both periods (as khata.spending_period).
+  local_day date := (moment AT TIME ZONE khata.book_timezone(book))::date;
   lim khata.spending_limits;
   day_spent bigint;
   month_spent bigint;
@@ -119,7 +124,7 @@ BEGIN
   WHERE l.book_id = book AND l.account_id = account;
 
   INSERT INTO khata.spending AS s (book_id, account_id, period, period_start, spent)
-  VALUES (book, account, 'day', khata.spending_period(book, 'day', moment), amount)
+  VALUES (book, account, 'day', local_day, amount)
   ON CONFLICT ON CONSTRAINT spending_pkey DO UPDATE SET spent = s.spent + excluded.spent
   RETURNING s.spent INTO day_spent;
   IF day_spent > lim.daily THEN
@@ -129,7 +134,7 @@ BEGIN
   END IF;
 
   INSERT INTO khata.spending AS s (book_id, account_id, period, period_start, spent)
-  VALUES (book, account, 'month', khata.spending_period(book, 'month', moment), amount)
+  VALUES (book, account, 'month', date_trunc('month', local_day)::date, amount)
   ON CONFLICT ON CONSTRAINT spending_pkey DO UPDATE SET spent = s.spent + excluded.spent
   RETURNING s.spent INTO month_spent;
   IF month_spent > lim.monthly THEN

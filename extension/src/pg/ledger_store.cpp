@@ -52,12 +52,15 @@ Plan existing_keys_plan{
     "FROM unnest($2::text[]) AS k(key) JOIN khata.journals j "
     "ON j.book_id = $1 AND j.idempotency_key = k.key",
     {INT8OID, TEXTARRAYOID}};
-// Locks in ascending (account, slot) order: LockRows sits above the Sort. Exact pairs, so
-// the join probes the primary key per pair.
+// Locks in ascending (account, slot) order: LockRows sits above the ordered join. The
+// redundant account_id = ANY($1) gives the generic plan an index scan of the primary key;
+// without it, a generic plan (10 rows guessed for the unnest) hash-joins a sequential scan
+// of every balance row while the table is small, reading a thousand rows to lock two.
 Plan lock_plan{
     "SELECT b.account_id, b.slot, b.posted, b.pending_out, b.pending_in, b.ctid "
     "FROM khata.balances b JOIN unnest($1::bigint[], $2::smallint[]) AS w(account_id, slot) "
     "ON b.account_id = w.account_id AND b.slot = w.slot "
+    "WHERE b.account_id = ANY($1) "
     "ORDER BY b.account_id, b.slot FOR UPDATE OF b",
     {INT8ARRAYOID, INT2ARRAYOID}};
 // The rows locked above, by ctid (a TID scan per row, no index probe).

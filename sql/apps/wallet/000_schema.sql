@@ -253,17 +253,29 @@ $$;
 
 -- Ids of the book, schedule and fixed accounts, looked up once per call.
 CREATE FUNCTION wallet.book() RETURNS bigint
-LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
-AS $$ SELECT id FROM khata.books WHERE code = 'wallet' $$;
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RETURN (SELECT id FROM khata.books WHERE code = 'wallet');
+END
+$$;
 COMMENT ON FUNCTION wallet.book() IS 'The id of the wallet app''s khata book.';
 
 CREATE FUNCTION wallet.schedule() RETURNS bigint
-LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
-AS $$ SELECT khata.fee_schedule_id(wallet.book(), 'wallet') $$;
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RETURN khata.fee_schedule_id(wallet.book(), 'wallet');
+END
+$$;
 COMMENT ON FUNCTION wallet.schedule() IS 'The id of the wallet''s fee schedule.';
 
 CREATE FUNCTION wallet.account(code text) RETURNS bigint
-LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
-AS $$ SELECT khata.account_id(wallet.book(), code) $$;
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RETURN khata.account_id(wallet.book(), code);
+END
+$$;
 COMMENT ON FUNCTION wallet.account(text) IS
   'The id of one of the wallet book''s fixed accounts: PLATFORM, SETTLEMENT, BILLERS.';

@@ -3,38 +3,48 @@
 
 CREATE FUNCTION wallet.ok(status int, message text, data jsonb DEFAULT NULL)
 RETURNS jsonb
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT jsonb_build_object('status', status, 'body',
+BEGIN
+  RETURN jsonb_build_object('status', status, 'body',
     jsonb_build_object('success', true, 'message', message)
-    || CASE WHEN data IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('data', data) END)
+    || CASE WHEN data IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('data', data) END);
+END
 $$;
 COMMENT ON FUNCTION wallet.ok(int, text, jsonb) IS
   'A success result: {success: true, message, data}.';
 
 CREATE FUNCTION wallet.fail(status int, message text)
 RETURNS jsonb
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT jsonb_build_object('status', status, 'body',
-    jsonb_build_object('success', false, 'message', message))
+BEGIN
+  RETURN jsonb_build_object('status', status, 'body',
+    jsonb_build_object('success', false, 'message', message));
+END
 $$;
 COMMENT ON FUNCTION wallet.fail(int, text) IS 'A failure result: {success: false, message}.';
 
 CREATE FUNCTION wallet.invalid(errors jsonb)
 RETURNS jsonb
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT jsonb_build_object('status', 400, 'body',
-    jsonb_build_object('success', false, 'message', 'Validation error', 'errors', errors))
+BEGIN
+  RETURN jsonb_build_object('status', 400, 'body',
+    jsonb_build_object('success', false, 'message', 'Validation error', 'errors', errors));
+END
 $$;
 COMMENT ON FUNCTION wallet.invalid(jsonb) IS
   'A 400 validation result: {success: false, message: "Validation error", errors: [{field, message}]}.';
 
 CREATE FUNCTION wallet.err(field text, message text)
 RETURNS jsonb
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
-AS $$ SELECT jsonb_build_array(jsonb_build_object('field', field, 'message', message)) $$;
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RETURN jsonb_build_array(jsonb_build_object('field', field, 'message', message));
+END
+$$;
 COMMENT ON FUNCTION wallet.err(text, text) IS 'One validation error, as a one-element array to append.';
 
 CREATE FUNCTION wallet.body_errors(req jsonb)
@@ -56,14 +66,22 @@ COMMENT ON FUNCTION wallet.body_object(jsonb) IS
 
 CREATE FUNCTION wallet.ts(t timestamptz)
 RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
-AS $$ SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') $$;
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RETURN to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
+END
+$$;
 COMMENT ON FUNCTION wallet.ts(timestamptz) IS 'A timestamp as the API writes it: 2026-01-27T12:34:56.000Z.';
 
 CREATE FUNCTION wallet.taka(minor bigint)
 RETURNS numeric
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
-AS $$ SELECT khata.format_amount(minor, 2) $$;
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RETURN khata.format_amount(minor, 2);
+END
+$$;
 COMMENT ON FUNCTION wallet.taka(bigint) IS 'Poisha to taka for JSON: 1850 is 18.50.';
 
 -- Reads a JSON amount in taka: a number (or numeric string) with at most 2 decimals, never
@@ -170,12 +188,17 @@ COMMENT ON FUNCTION wallet.hash_password(text) IS 'A bcrypt hash of a password a
 
 -- Who is calling: the user (consumer or agent) or admin that the token's claims name.
 CREATE FUNCTION wallet.caller_user(req jsonb) RETURNS wallet.users
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT u.* FROM wallet.users u
+DECLARE
+  u wallet.users;
+BEGIN
+  SELECT x.* INTO u FROM wallet.users x
   WHERE req -> 'claims' ->> 'userType' IN ('Consumer', 'Agent')
-    AND u.public_id = req -> 'claims' ->> 'id'
-    AND u.role = CASE req -> 'claims' ->> 'userType' WHEN 'Agent' THEN 'AGENT' ELSE 'CONSUMER' END
+    AND x.public_id = req -> 'claims' ->> 'id'
+    AND x.role = CASE req -> 'claims' ->> 'userType' WHEN 'Agent' THEN 'AGENT' ELSE 'CONSUMER' END;
+  RETURN u;
+END
 $$;
 COMMENT ON FUNCTION wallet.caller_user(jsonb) IS
   'The consumer or agent named by the request''s token claims (NULL row when none).';
@@ -195,14 +218,19 @@ COMMENT ON FUNCTION wallet.caller_admin(jsonb) IS
   'The admin named by the token, if its session (sid claim) is still open and the admin active.';
 
 CREATE FUNCTION wallet.user_name(u wallet.users) RETURNS text
-LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp
-AS $$ SELECT u.first_name || ' ' || u.last_name $$;
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RETURN u.first_name || ' ' || u.last_name;
+END
+$$;
 COMMENT ON FUNCTION wallet.user_name(wallet.users) IS 'First and last name.';
 
 CREATE FUNCTION wallet.wallet_json(u wallet.users) RETURNS jsonb
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT jsonb_build_object(
+BEGIN
+  RETURN (SELECT jsonb_build_object(
     'balance', wallet.taka(r.posted), 'availableBalance', wallet.taka(r.available),
     'pendingBalance', wallet.taka(r.pending), 'currency', r.currency,
     'dailyLimit', wallet.taka(l.daily_limit), 'monthlyLimit', wallet.taka(l.monthly_limit),
@@ -211,20 +239,23 @@ AS $$
   FROM khata.account_row(u.account_id) r
   LEFT JOIN LATERAL (SELECT s.daily AS daily_limit, s.monthly AS monthly_limit
                      FROM khata.spending_limits s
-                     WHERE s.book_id = r.book_id AND s.account_id = u.account_id) l ON true
+                     WHERE s.book_id = r.book_id AND s.account_id = u.account_id) l ON true);
+END
 $$;
 COMMENT ON FUNCTION wallet.wallet_json(wallet.users) IS
   'A user''s wallet for the API: balances from the ledger, limits, spent today and this month.';
 
 CREATE FUNCTION wallet.user_json(u wallet.users) RETURNS jsonb
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT jsonb_build_object(
+BEGIN
+  RETURN jsonb_build_object(
     'id', u.public_id, 'email', u.email, 'phone', u.phone, 'firstName', u.first_name,
     'lastName', u.last_name, 'role', u.role, 'status', u.status,
     'emailVerified', u.email_verified, 'phoneVerified', u.phone_verified,
     'dateOfBirth', to_char(u.date_of_birth, 'YYYY-MM-DD'), 'nidNumber', u.nid_number,
-    'createdAt', wallet.ts(u.created_at))
+    'createdAt', wallet.ts(u.created_at));
+END
 $$;
 COMMENT ON FUNCTION wallet.user_json(wallet.users) IS 'A user''s profile fields (never the hash).';
 

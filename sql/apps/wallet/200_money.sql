@@ -9,16 +9,28 @@ CREATE FUNCTION wallet.post_priced(operation text, amount bigint, accounts jsonb
                                    OUT posted jsonb, OUT refusal jsonb)
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+  schedule bigint;
+  platform bigint;
 BEGIN
-  posted := khata.post_priced(wallet.schedule(), operation, amount,
-    accounts || jsonb_build_object('platform', wallet.account('PLATFORM')), journal_key,
-    context, memo, NULL, NULL, count_spending);
-EXCEPTION
-  WHEN SQLSTATE '22K06' THEN refusal := wallet.fail(400, 'Insufficient balance');
-  WHEN SQLSTATE '22K25' THEN refusal := wallet.fail(400, 'Daily transaction limit exceeded');
-  WHEN SQLSTATE '22K26' THEN refusal := wallet.fail(400, 'Monthly transaction limit exceeded');
-  WHEN SQLSTATE '22K20' OR SQLSTATE '22K21' THEN
-    refusal := wallet.invalid(wallet.err('amount', 'Amount is outside the allowed range'));
+  -- The schedule and the platform account in one query (wallet.schedule() and
+  -- wallet.account('PLATFORM') would take four), before the subtransaction starts.
+  SELECT s.id, a.id INTO schedule, platform
+  FROM khata.books b
+  JOIN khata.fee_schedules s ON s.book_id = b.id AND s.code = 'wallet'
+  JOIN khata.accounts a ON a.book_id = b.id AND a.code = 'PLATFORM'
+  WHERE b.code = 'wallet';
+  BEGIN
+    posted := khata.post_priced(schedule, operation, amount,
+      accounts || jsonb_build_object('platform', platform), journal_key,
+      context, memo, NULL, NULL, count_spending);
+  EXCEPTION
+    WHEN SQLSTATE '22K06' THEN refusal := wallet.fail(400, 'Insufficient balance');
+    WHEN SQLSTATE '22K25' THEN refusal := wallet.fail(400, 'Daily transaction limit exceeded');
+    WHEN SQLSTATE '22K26' THEN refusal := wallet.fail(400, 'Monthly transaction limit exceeded');
+    WHEN SQLSTATE '22K20' OR SQLSTATE '22K21' THEN
+      refusal := wallet.invalid(wallet.err('amount', 'Amount is outside the allowed range'));
+  END;
 END
 $$;
 COMMENT ON FUNCTION wallet.post_priced(text, bigint, jsonb, jsonb, text, text, boolean) IS
@@ -26,32 +38,65 @@ COMMENT ON FUNCTION wallet.post_priced(text, bigint, jsonb, jsonb, text, text, b
   'and limits (22K25/22K26) come back as a 400 result in refusal instead of an error.';
 
 CREATE FUNCTION wallet.commission_of(q jsonb) RETURNS bigint
-LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp
-AS $$ SELECT coalesce(sum((c ->> 'amount')::bigint), 0)::bigint FROM jsonb_array_elements(coalesce(q -> 'commissions', '[]')) c $$;
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF coalesce(jsonb_array_length(q -> 'commissions'), 0) = 0 THEN
+    RETURN 0;
+  END IF;
+  RETURN (SELECT coalesce(sum((c ->> 'amount')::bigint), 0)::bigint FROM jsonb_array_elements(q -> 'commissions') c);
+END
+$$;
 COMMENT ON FUNCTION wallet.commission_of(jsonb) IS 'The total commission of a quote.';
 
 CREATE FUNCTION wallet.record(public_id text, transaction_id text, type text, q jsonb, journal bigint, sender bigint,
                               receiver bigint, agent bigint, description text, metadata jsonb)
 RETURNS wallet.transactions
-LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
 AS $$
-  INSERT INTO wallet.transactions (public_id, transaction_id, type, amount, fee, commission,
+DECLARE
+  t wallet.transactions;
+BEGIN
+  INSERT INTO wallet.transactions AS x (public_id, transaction_id, type, amount, fee, commission,
     sender_id, receiver_id, agent_id, description, journal_id, metadata)
-  VALUES (public_id, transaction_id, type, (q ->> 'amount')::bigint, (q ->> 'fee')::bigint,
-    wallet.commission_of(q), sender, receiver, agent, description, journal,
-    coalesce(metadata, '{}') || jsonb_build_object('feeRate', q -> 'percent', 'rule', q -> 'rule'))
-  RETURNING *
+  VALUES (record.public_id, record.transaction_id, record.type, (q ->> 'amount')::bigint,
+    (q ->> 'fee')::bigint, wallet.commission_of(q), sender, receiver, agent, record.description,
+    journal, coalesce(record.metadata, '{}') || jsonb_build_object('feeRate', q -> 'percent', 'rule', q -> 'rule'))
+  RETURNING x.* INTO t;
+  RETURN t;
+END
 $$;
 COMMENT ON FUNCTION wallet.record(text, text, text, jsonb, bigint, bigint, bigint, bigint, text, jsonb) IS
   'Records a posted operation: its ids, type, amount, fee and commission from the quote, parties and journal.';
 
 CREATE FUNCTION wallet.balance_json(u wallet.users) RETURNS jsonb
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT jsonb_build_object('newBalance', wallet.taka(r.posted), 'availableBalance', wallet.taka(r.available))
-  FROM khata.account_row(u.account_id) r
+BEGIN
+  RETURN (SELECT jsonb_build_object('newBalance', wallet.taka(r.posted), 'availableBalance', wallet.taka(r.available))
+  FROM khata.account_row(u.account_id) r);
+END
 $$;
 COMMENT ON FUNCTION wallet.balance_json(wallet.users) IS 'A wallet''s balance after an operation.';
+
+-- The balances khata.post_journal returns are those of the journal's accounts just after it,
+-- so the user's balance needs no second read of the ledger.
+CREATE FUNCTION wallet.balance_after(posted jsonb, u wallet.users) RETURNS jsonb
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  b jsonb := jsonb_path_query_first(posted, '$.balances[*] ? (@.account == $id)',
+                                    jsonb_build_object('id', u.account_id));
+BEGIN
+  IF b IS NULL THEN
+    RETURN wallet.balance_json(u);
+  END IF;
+  RETURN jsonb_build_object('newBalance', wallet.taka((b ->> 'posted')::bigint),
+                            'availableBalance', wallet.taka((b ->> 'available')::bigint));
+END
+$$;
+COMMENT ON FUNCTION wallet.balance_after(jsonb, wallet.users) IS
+  'A wallet''s balance as a posting returned it (wallet.balance_json when it did not).';
 
 CREATE FUNCTION wallet.amount_errors(value jsonb, lo bigint, hi bigint) RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
@@ -73,13 +118,15 @@ COMMENT ON FUNCTION wallet.amount_errors(jsonb, bigint, bigint) IS
   'Validation errors of an amount in taka against bounds in poisha.';
 
 CREATE FUNCTION wallet.description_errors(b jsonb) RETURNS jsonb
-LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT CASE WHEN b ? 'description' AND jsonb_typeof(b -> 'description') NOT IN ('string', 'null')
+BEGIN
+  RETURN CASE WHEN b ? 'description' AND jsonb_typeof(b -> 'description') NOT IN ('string', 'null')
               THEN wallet.err('description', 'Description must be text')
               WHEN length(b ->> 'description') > 500
               THEN wallet.err('description', 'Description must be at most 500 characters')
-              ELSE '[]'::jsonb END
+              ELSE '[]'::jsonb END;
+END
 $$;
 COMMENT ON FUNCTION wallet.description_errors(jsonb) IS 'Validation errors of an optional description.';
 
@@ -119,7 +166,18 @@ BEGIN
   IF prior IS NOT NULL THEN
     RETURN prior;
   END IF;
-  EXECUTE format('SELECT wallet.%I($1, $2)', 'do_' || operation) INTO result USING req -> 'body', u;
+  -- A static call per operation: EXECUTE would parse and plan the call on every request.
+  result := CASE operation
+    WHEN 'send_money' THEN wallet.do_send_money(req -> 'body', u)
+    WHEN 'cash_out' THEN wallet.do_cash_out(req -> 'body', u)
+    WHEN 'cash_in' THEN wallet.do_cash_in(req -> 'body', u)
+    WHEN 'add_money' THEN wallet.do_add_money(req -> 'body', u)
+    WHEN 'pay_bill' THEN wallet.do_pay_bill(req -> 'body', u)
+    WHEN 'bank_transfer' THEN wallet.do_bank_transfer(req -> 'body', u)
+  END;
+  IF result IS NULL THEN
+    RAISE EXCEPTION 'wallet.idempotent: unknown operation "%"', operation USING ERRCODE = '22023';
+  END IF;
   RETURN wallet.idempotency_store(principal, operation || ':' || key, result);
 END
 $$;
@@ -128,12 +186,19 @@ COMMENT ON FUNCTION wallet.idempotent(jsonb, wallet.users, text) IS
   'stored first response and moves nothing.';
 
 CREATE FUNCTION wallet.find_user(identifier text) RETURNS wallet.users
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT * FROM wallet.users u WHERE u.email = lower(btrim(identifier))
-  UNION ALL
-  SELECT * FROM wallet.users u WHERE u.phone = btrim(identifier)
-  LIMIT 1
+DECLARE
+  u wallet.users;
+BEGIN
+  -- Emails have an @ and phones never do: one lookup.
+  IF strpos(identifier, '@') > 0 THEN
+    SELECT x.* INTO u FROM wallet.users x WHERE x.email = lower(btrim(identifier));
+  ELSE
+    SELECT x.* INTO u FROM wallet.users x WHERE x.phone = btrim(identifier);
+  END IF;
+  RETURN u;
+END
 $$;
 COMMENT ON FUNCTION wallet.find_user(text) IS 'A consumer or agent by email or phone.';
 
@@ -185,7 +250,7 @@ BEGIN
       'sender', jsonb_build_object('id', u.public_id, 'name', wallet.user_name(u)),
       'receiver', jsonb_build_object('id', r.public_id, 'name', wallet.user_name(r), 'phone', r.phone),
       'description', t.description, 'createdAt', wallet.ts(t.created_at)),
-    'wallet', wallet.balance_json(u)));
+    'wallet', wallet.balance_after(p.posted, u)));
 END
 $$;
 COMMENT ON FUNCTION wallet.do_send_money(jsonb, wallet.users) IS
@@ -243,7 +308,7 @@ BEGIN
       'totalDeducted', wallet.taka(t.amount + t.fee), 'status', t.status,
       'agent', jsonb_build_object('agentCode', a.agent_code, 'businessName', a.business_name),
       'description', t.description, 'createdAt', wallet.ts(t.created_at)),
-    'wallet', wallet.balance_json(u)));
+    'wallet', wallet.balance_after(p.posted, u)));
 END
 $$;
 COMMENT ON FUNCTION wallet.do_cash_out(jsonb, wallet.users) IS
@@ -383,7 +448,7 @@ BEGIN
     'transaction', jsonb_build_object('id', t.public_id, 'transactionId', t.transaction_id,
       'type', t.type, 'amount', wallet.taka(t.amount), 'fee', wallet.taka(t.fee), 'status', t.status,
       'description', t.description, 'createdAt', wallet.ts(t.created_at)),
-    'wallet', wallet.balance_json(u)));
+    'wallet', wallet.balance_after(p.posted, u)));
 END
 $$;
 COMMENT ON FUNCTION wallet.do_add_money(jsonb, wallet.users) IS
@@ -454,7 +519,7 @@ BEGIN
     'billerCode', bl.biller_code, 'billType', bl.bill_type, 'accountNumber', bp.account_number,
     'amount', wallet.taka(t.amount), 'fee', wallet.taka(t.fee), 'totalAmount', wallet.taka(t.amount + t.fee),
     'status', t.status, 'receiptNumber', bp.receipt_number, 'completedAt', wallet.ts(t.completed_at),
-    'newBalance', (wallet.balance_json(u) -> 'newBalance')));
+    'newBalance', (wallet.balance_after(p.posted, u) -> 'newBalance')));
 END
 $$;
 COMMENT ON FUNCTION wallet.do_pay_bill(jsonb, wallet.users) IS

@@ -2,11 +2,13 @@
 -- bank transfers, and the public configuration.
 
 CREATE FUNCTION wallet.tx_json(t wallet.transactions) RETURNS jsonb
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT jsonb_build_object('id', t.public_id, 'transactionId', t.transaction_id, 'type', t.type,
+BEGIN
+  RETURN jsonb_build_object('id', t.public_id, 'transactionId', t.transaction_id, 'type', t.type,
     'amount', wallet.taka(t.amount), 'fee', wallet.taka(t.fee), 'status', t.status,
-    'description', t.description, 'createdAt', wallet.ts(t.created_at))
+    'description', t.description, 'createdAt', wallet.ts(t.created_at));
+END
 $$;
 COMMENT ON FUNCTION wallet.tx_json(wallet.transactions) IS 'A transaction''s summary fields.';
 
