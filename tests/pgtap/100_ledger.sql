@@ -1,6 +1,6 @@
 -- The core ledger: books, accounts, post_journal, idempotency, holds, reversal, batch, reads.
 BEGIN;
-SELECT plan(79);
+SELECT plan(80);
 
 SELECT khata.create_book('t-ledger', 'Ledger test') AS book \gset
 SELECT khata.create_account(:book, 'CASH', 'Cash in bank', 'asset', 'BDT') AS cash \gset
@@ -174,6 +174,8 @@ SELECT lives_ok(format($$ SELECT khata.post_journal(%1$s, 'tmp-in', '[{"account"
 SELECT khata.close_account(:tmp);
 SELECT throws_ok(format($$ SELECT khata.post_journal(%s, 'tmp-late', '[{"account": "CASH", "debit": 5}, {"account": %s, "credit": 5}]') $$, :book, :tmp),
   '22K03', NULL, 'an account that posted and was then closed is refused (22K03)');
+SELECT is(khata.post_journals(:book, format('[{"idempotency_key": "tmp-out", "legs": [{"account": %s, "debit": 700}, {"account": "CASH", "credit": 700}]}]', :tmp)::jsonb) -> 0 ->> 'replayed',
+  'true', 'a batch repeat of a journal replays after its account is closed');
 SELECT khata.set_account_slots(:w2, 4);
 SELECT lives_ok(format($$ SELECT khata.post_journal(%s, 'slots-4', '[{"account": %s, "debit": 100}, {"account": "CASH", "credit": 100}]') $$, :book, :w2),
   'a posting sees an account split into 4 slots');

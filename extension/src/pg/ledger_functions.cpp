@@ -302,18 +302,27 @@ KHATA_FUNCTION(khata_post_journals) {
       j.error_message = e.what();
     }
   }
-  session.find_replays(book, journals);
-  for (auto& j : journals) {
-    if (j.failed() || j.replayed || j.duplicate_of >= 0) continue;
+  LedgerSession::mark_repeats(journals);
+  std::vector<std::pair<size_t, Error>> refused;
+  for (size_t i = 0; i < journals.size(); ++i) {
+    auto& j = journals[i];
+    if (j.failed() || j.duplicate_of >= 0) continue;
     try {
       ledger::check_journal(j.legs, accounts);
       j.effects = ledger::effects_of(j.legs, accounts, ledger::posting_effect);
     } catch (const Error& e) {
-      j.error_sqlstate = e.sqlstate();
-      j.error_message = e.what();
+      refused.emplace_back(i, e);
     }
   }
-  session.post(book, journals, accounts, false, [] {});
+  // A repeat replays even when its journal would now be refused (an account closed since).
+  if (!refused.empty()) session.find_replays(book, journals);
+  for (const auto& [i, e] : refused) {
+    auto& j = journals[i];
+    if (j.replayed || j.failed()) continue;
+    j.error_sqlstate = e.sqlstate();
+    j.error_message = e.what();
+  }
+  session.post_batch(book, journals, accounts);
   session.finish();
 
   std::string out = "[";

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 
 #include "khata/core/error.h"
@@ -11,6 +12,7 @@
 #include "khata/pg/guard.h"
 
 extern "C" {
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 // spi.h reaches the spinlock headers, whose `register` C++17 refuses.
 #pragma GCC diagnostic push
@@ -22,6 +24,7 @@ extern "C" {
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/resowner.h"
 }
 
 namespace khata::pg {
@@ -84,7 +87,7 @@ Plan insert_plan{KHATA_INSERT_JOURNALS "RETURNING id", insert_types};
 // A new journal claims its key before anything else is done: no row back means the key is
 // taken (a repeat, or a concurrent call that has committed it meanwhile).
 Plan claim_plan{KHATA_INSERT_JOURNALS
-                "ON CONFLICT (book_id, idempotency_key) DO NOTHING RETURNING id",
+                "ON CONFLICT (book_id, idempotency_key) DO NOTHING RETURNING id, idempotency_key",
                 insert_types};
 #undef KHATA_INSERT_JOURNALS
 Plan sums_plan{
@@ -96,6 +99,38 @@ Plan journal_plan{
     "FROM khata.journals WHERE id = $1",
     {INT8OID}};
 Plan outcome_plan{"SELECT id, kind FROM khata.journals WHERE ref = $1", {INT8OID}};
+
+// An internal subtransaction inside the SPI session: rollback() undoes what ran in it
+// (rows written and row locks taken), release() keeps it. One of the two must be called.
+class Subtransaction {
+ public:
+  Subtransaction() : context_(CurrentMemoryContext), owner_(CurrentResourceOwner) {
+    pg_call([this] {
+      BeginInternalSubTransaction(nullptr);
+      MemoryContextSwitchTo(context_);
+    });
+  }
+  void release() {
+    pg_call([this] {
+      ReleaseCurrentSubTransaction();
+      restore();
+    });
+  }
+  void rollback() {
+    pg_call([this] {
+      RollbackAndReleaseCurrentSubTransaction();
+      restore();
+    });
+  }
+
+ private:
+  void restore() {
+    MemoryContextSwitchTo(context_);
+    CurrentResourceOwner = owner_;
+  }
+  MemoryContext context_;
+  ResourceOwner owner_;
+};
 
 // Runs a plan; the rows stay in SPI_tuptable until the next call.
 uint64 run(Plan& plan, Datum* values, const char* nulls = nullptr) {
@@ -355,17 +390,13 @@ ledger::Accounts LedgerSession::accounts_by_id(int64_t book, const std::vector<i
   return accounts_for(book, legs);
 }
 
-void LedgerSession::find_replays(int64_t book, std::vector<PendingJournal>& journals) {
-  std::unordered_map<std::string, size_t> first_with_key;
-  std::vector<std::optional<std::string>> keys;
+void LedgerSession::mark_repeats(std::vector<PendingJournal>& journals) {
+  std::unordered_map<std::string_view, size_t> first_with_key;
   for (size_t i = 0; i < journals.size(); ++i) {
     auto& j = journals[i];
     if (j.failed() || j.idempotency_key.empty()) continue;
     auto [it, inserted] = first_with_key.emplace(j.idempotency_key, i);
-    if (inserted) {
-      keys.emplace_back(j.idempotency_key);
-      continue;
-    }
+    if (inserted) continue;
     const auto& first = journals[it->second];
     if (first.kind == j.kind && first.ref == j.ref && ledger::same_legs(first.legs, j.legs)) {
       j.duplicate_of = static_cast<int>(it->second);
@@ -374,6 +405,20 @@ void LedgerSession::find_replays(int64_t book, std::vector<PendingJournal>& jour
       j.error_message = "idempotency key \"" + j.idempotency_key +
                         "\" is used earlier in this batch with different legs";
     }
+  }
+}
+
+void LedgerSession::find_replays(int64_t book, std::vector<PendingJournal>& journals) {
+  mark_repeats(journals);
+  // The keys not yet written by this call: a claimed journal is its key's first use.
+  std::unordered_map<std::string, size_t> first_with_key;
+  std::vector<std::optional<std::string>> keys;
+  for (size_t i = 0; i < journals.size(); ++i) {
+    const auto& j = journals[i];
+    if (j.failed() || j.idempotency_key.empty() || j.duplicate_of >= 0 || j.journal_id ||
+        j.replayed)
+      continue;
+    if (first_with_key.emplace(j.idempotency_key, i).second) keys.emplace_back(j.idempotency_key);
   }
   if (keys.empty()) return;
   Datum values[2] = {Int64GetDatum(book), text_array(keys)};
@@ -452,8 +497,8 @@ void LedgerSession::lock_balances(const std::vector<PendingJournal>& journals,
   }
 }
 
-void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
-                          const ledger::Accounts& accounts, bool raise) {
+bool LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
+                          const ledger::Accounts& accounts, bool raise, bool claimed_must_pass) {
   // Whole-account balances of the fully locked accounts, and of one-slot accounts.
   std::unordered_map<int64_t, Balance> running;
   for (const auto& row : locked_) {
@@ -462,8 +507,12 @@ void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
         std::binary_search(fully_locked_.begin(), fully_locked_.end(), row.account_id))
       running[row.account_id] += row.balance;
   }
+  // Decided in order before anything is written: a refusal of a claimed journal leaves the
+  // journals untouched, for the caller to undo the claim.
+  std::vector<std::pair<size_t, Error>> refused;
   std::map<std::pair<int64_t, int>, Balance> deltas;
-  for (auto& j : journals) {
+  for (size_t i = 0; i < journals.size(); ++i) {
+    auto& j = journals[i];
     if (j.failed() || j.replayed || j.duplicate_of >= 0) continue;
     try {
       for (const auto& [id, effect] : j.effects) {
@@ -480,9 +529,13 @@ void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
       }
     } catch (const Error& e) {
       if (raise) throw;
-      j.error_sqlstate = e.sqlstate();
-      j.error_message = e.what();
+      if (claimed_must_pass && j.journal_id) return false;
+      refused.emplace_back(i, e);
     }
+  }
+  for (const auto& [i, e] : refused) {
+    journals[i].error_sqlstate = e.sqlstate();
+    journals[i].error_message = e.what();
   }
   after_.clear();
   for (const auto& [id, balance] : running) after_[id] = balance;
@@ -523,6 +576,43 @@ void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
       j.replayed = true;
     }
   }
+  return true;
+}
+
+void LedgerSession::post_batch(int64_t book, std::vector<PendingJournal>& journals,
+                               const ledger::Accounts& accounts) {
+  // The journals are written before the balance rows are locked, so the rows stay locked
+  // only for the update and the commit. A refusal after the claim (an overdraft) undoes the
+  // claim and posts the batch again the plain way, writing only what passes.
+  {
+    Subtransaction claim_scope;
+    bool posted = false;
+    try {
+      insert(book, journals, true);
+      // A key the claim skipped exists already: the first journal replays, or conflicts.
+      find_replays(book, journals);
+      for (auto& j : journals)
+        if (!j.failed() && !j.replayed && j.duplicate_of < 0 && !j.journal_id) {
+          j.error_sqlstate = state::kSerializationFailure;
+          j.error_message = "idempotency key \"" + j.idempotency_key +
+                            "\" is being written by a concurrent call; retry to replay it";
+        }
+      lock_balances(journals, accounts);
+      posted = apply(book, journals, accounts, false, true);
+    } catch (...) {
+      claim_scope.rollback();
+      throw;
+    }
+    if (posted) {
+      claim_scope.release();
+      return;
+    }
+    claim_scope.rollback();
+  }
+  for (auto& j : journals)
+    if (!j.replayed) j.journal_id = 0;
+  lock_balances(journals, accounts);
+  apply(book, journals, accounts, false, false);
 }
 
 bool LedgerSession::insert(int64_t book, std::vector<PendingJournal>& journals, bool claim) {
@@ -565,14 +655,29 @@ bool LedgerSession::insert(int64_t book, std::vector<PendingJournal>& journals, 
         int8_array(leg_amounts),
         text_array(memos),
         text_array(metadata)};
-    const uint64 rows =
-        claim ? run(claim_plan, values) : insert_journals(values, journals, inserted);
-    if (claim && rows == 0) return false;
     // RETURNING yields the rows in the order of the unnest that produced them.
-    if (rows != inserted.size())
-      throw Error("XX000", "journal insert returned " + std::to_string(rows) + " rows for " +
-                               std::to_string(inserted.size()));
-    for (uint64 r = 0; r < rows; ++r) journals[inserted[r]].journal_id = int8_column(r, 1);
+    if (!claim) {
+      const uint64 rows = insert_journals(values, journals, inserted);
+      if (rows != inserted.size())
+        throw Error("XX000", "journal insert returned " + std::to_string(rows) + " rows for " +
+                                 std::to_string(inserted.size()));
+      for (uint64 r = 0; r < rows; ++r) journals[inserted[r]].journal_id = int8_column(r, 1);
+      return true;
+    }
+    // A claim returns only the journals it wrote: a key that is taken is skipped. Keys are
+    // distinct within a call (find_replays marks a batch's repeats), so they tell which.
+    const uint64 rows = run(claim_plan, values);
+    uint64 r = 0;
+    for (size_t i : inserted) {
+      if (r == rows) break;
+      if (text_column(r, 2) != journals[i].idempotency_key) continue;
+      journals[i].journal_id = int8_column(r, 1);
+      ++r;
+    }
+    if (r != rows)
+      throw Error("XX000", "journal claim returned " + std::to_string(rows) +
+                               " rows that do not match the journals written");
+    return rows == inserted.size();
   }
   return true;
 }
