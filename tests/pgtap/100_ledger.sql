@@ -1,6 +1,6 @@
 -- The core ledger: books, accounts, post_journal, idempotency, holds, reversal, batch, reads.
 BEGIN;
-SELECT plan(80);
+SELECT plan(81);
 
 SELECT khata.create_book('t-ledger', 'Ledger test') AS book \gset
 SELECT khata.create_account(:book, 'CASH', 'Cash in bank', 'asset', 'BDT') AS cash \gset
@@ -83,6 +83,8 @@ SELECT throws_ok(format($$ SELECT khata.post_journal(%s, 'z', '[{"account": "CAS
   '22K07', NULL, 'a single leg is 22K07');
 SELECT throws_ok(format($$ SELECT khata.post_journal(%s, 'z', '[{"account": "CASH", "debit": 1.5}, {"account": "W1", "credit": 1.5}]') $$, :book),
   '22K07', NULL, 'a fractional minor-unit amount is 22K07');
+SELECT throws_ok(format($$ SELECT khata.post_journal(%s, 'z', '[{"account": "CASH", "debit": 9223372036854775808}, {"account": "W1", "credit": 1}]') $$, :book),
+  '22K07', 'leg 1: debit is beyond the bigint range', 'an amount beyond bigint is 22K07');
 SELECT throws_ok(format($$ SELECT khata.post_journal(%s, NULL, '[{"account": "CASH", "debit": 5}, {"account": "W1", "credit": 5}]') $$, :book),
   '22023', NULL, 'an idempotency key is required');
 SELECT is((SELECT count(*) FROM khata.journals WHERE book_id = :book AND idempotency_key = 'z'), 0::bigint,

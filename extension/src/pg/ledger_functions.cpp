@@ -6,10 +6,14 @@
 #include <string>
 #include <vector>
 
+// Before the Postgres headers, whose snprintf macro it cannot take.
+#include <nlohmann/json.hpp>
+
 #include "khata/core/error.h"
 #include "khata/core/ledger.h"
 #include "khata/pg/convert.h"
 #include "khata/pg/guard.h"
+#include "khata/pg/jsonb.h"
 #include "khata/pg/ledger_store.h"
 
 extern "C" {
@@ -52,7 +56,7 @@ std::string key_arg(FunctionCallInfo fcinfo, int n) {
 
 std::vector<ledger::LegInput> legs_arg(FunctionCallInfo fcinfo, int n) {
   if (PG_ARGISNULL(n)) throw Error(state::kBadLegs, "legs are NULL");
-  return ledger::parse_legs(jsonb_text(fcinfo, n));
+  return ledger::parse_legs_doc(khata::pg::jsonb_arg_as_parsed(fcinfo, n));
 }
 
 void optional_args(FunctionCallInfo fcinfo, int memo, int metadata, PendingJournal& j) {
@@ -262,7 +266,7 @@ KHATA_FUNCTION(khata_reverse_journal) {
 KHATA_FUNCTION(khata_post_journals) {
   const int64_t book = book_arg(fcinfo);
   if (PG_ARGISNULL(1)) throw Error(state::kBadBatch, "items are NULL");
-  auto items = ledger::parse_batch(jsonb_text(fcinfo, 1), kMaxBatch);
+  auto items = ledger::parse_batch_doc(khata::pg::jsonb_arg_as_parsed(fcinfo, 1), kMaxBatch);
 
   std::vector<ledger::LegInput> all_legs;
   for (const auto& item : items)
