@@ -110,7 +110,7 @@ Datum post_new(FunctionCallInfo fcinfo, char kind) {
     ledger::check_journal(j.legs, accounts);
     j.effects = ledger::effects_of(j.legs, accounts,
                                    kind == 'H' ? ledger::hold_effect : ledger::posting_effect);
-    session.post(book, journals, accounts, true, [] {});
+    session.post_claimed(book, journals, accounts);
   } else {
     session.find_replays(book, journals);
     raise_if_failed(j);

@@ -20,10 +20,12 @@ extern "C" {
 #include "executor/spi.h"
 #pragma GCC diagnostic pop
 #include "miscadmin.h"
+#include "nodes/plannodes.h"
 #include "storage/backendid.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/plancache.h"
 #include "utils/resowner.h"
 }
 
@@ -70,6 +72,16 @@ Plan update_plan{
     "FROM unnest($1::tid[], $2::bigint[], $3::bigint[], $4::bigint[]) "
     "AS d(row_id, posted, pending_out, pending_in) WHERE b.ctid = d.row_id",
     {TIDARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}};
+// Locks and updates in one step, the rows taken in the order of the arrays (ascending
+// (account, slot)) as long as the plan reads the arrays first: see update_keeps_order.
+Plan update_returning_plan{
+    "UPDATE khata.balances b SET posted = b.posted + d.posted, "
+    "pending_out = b.pending_out + d.pending_out, pending_in = b.pending_in + d.pending_in "
+    "FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::bigint[], $5::bigint[]) "
+    "AS d(account_id, slot, posted, pending_out, pending_in) "
+    "WHERE b.account_id = d.account_id AND b.slot = d.slot "
+    "RETURNING b.account_id, b.slot, b.posted, b.pending_out, b.pending_in",
+    {INT8ARRAYOID, INT2ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}};
 #define KHATA_INSERT_JOURNALS                                                                   \
   "INSERT INTO khata.journals (book_id, kind, ref, idempotency_key, effective_at, expires_at, " \
   "account_ids, amounts, memo, metadata) "                                                      \
@@ -90,6 +102,14 @@ Plan claim_plan{KHATA_INSERT_JOURNALS
                 "ON CONFLICT (book_id, idempotency_key) DO NOTHING RETURNING id, idempotency_key",
                 insert_types};
 #undef KHATA_INSERT_JOURNALS
+// The claim of one journal (post_journal, hold): one row from parameters, no arrays to unnest.
+Plan claim_one_plan{
+    "INSERT INTO khata.journals (book_id, kind, ref, idempotency_key, effective_at, expires_at, "
+    "account_ids, amounts, memo, metadata) "
+    "VALUES ($1, $2, $3, $4, coalesce($5, now()), $6, $7, $8, $9, $10::jsonb) "
+    "ON CONFLICT (book_id, idempotency_key) DO NOTHING RETURNING id, idempotency_key",
+    {INT8OID, CHAROID, INT8OID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT8ARRAYOID, INT8ARRAYOID,
+     TEXTOID, TEXTOID}};
 Plan sums_plan{
     "SELECT account_id, sum(posted)::bigint, sum(pending_out)::bigint, sum(pending_in)::bigint "
     "FROM khata.balances WHERE account_id = ANY($1) GROUP BY account_id",
@@ -133,8 +153,8 @@ class Subtransaction {
 };
 
 // Runs a plan; the rows stay in SPI_tuptable until the next call.
-uint64 run(Plan& plan, Datum* values, const char* nulls = nullptr) {
-  return pg_call([&]() -> uint64 {
+void prepare(Plan& plan) {
+  pg_call([&] {
     if (!plan.plan) {
       // Generic plans: every statement here is written to stay on a primary key whatever the
       // parameters, and a custom plan per call costs more than the statement itself.
@@ -145,9 +165,40 @@ uint64 run(Plan& plan, Datum* values, const char* nulls = nullptr) {
       SPI_keepplan(prepared);
       plan.plan = prepared;
     }
+  });
+}
+
+uint64 run(Plan& plan, Datum* values, const char* nulls = nullptr) {
+  prepare(plan);
+  return pg_call([&]() -> uint64 {
     const int code = SPI_execute_plan(plan.plan, values, nulls, false, 0);
     if (code < 0) elog(ERROR, "khata: SPI_execute_plan failed: %s", SPI_result_code_string(code));
     return SPI_processed;
+  });
+}
+
+// True when the generic plan of update_returning_plan reads the arrays as its outer side (a
+// nested loop or hash join driven by the function scan, or a merge join on the key): the rows
+// are then locked in the arrays' order. Asked on every use, since the plan is made again when
+// the table's statistics change. (Rows locked out of order could at worst deadlock, which
+// Postgres detects and refuses with 40P01; no balance is ever wrong.)
+bool update_keeps_order() {
+  prepare(update_returning_plan);
+  return pg_call([] {
+    CachedPlan* cached = SPI_plan_get_cached_plan(update_returning_plan.plan);
+    if (!cached) return false;
+    bool ok = false;
+    if (list_length(cached->stmt_list) == 1) {
+      const auto* stmt = linitial_node(PlannedStmt, cached->stmt_list);
+      const ::Plan* top = stmt->planTree;
+      const ::Plan* join = top && IsA(top, ModifyTable) ? top->lefttree : nullptr;
+      if (join && IsA(join, MergeJoin)) ok = true;
+      if (join && (IsA(join, NestLoop) || IsA(join, HashJoin)) && join->lefttree &&
+          IsA(join->lefttree, FunctionScan))
+        ok = true;
+    }
+    ReleaseCachedPlan(cached, CurrentResourceOwner);
+    return ok;
   });
 }
 
@@ -565,6 +616,11 @@ bool LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
   }
 
   insert(book, journals, false);
+  settle_repeats(journals);
+  return true;
+}
+
+void LedgerSession::settle_repeats(std::vector<PendingJournal>& journals) {
   for (auto& j : journals) {
     if (j.duplicate_of < 0) continue;
     const auto& first_one = journals[static_cast<size_t>(j.duplicate_of)];
@@ -576,7 +632,76 @@ bool LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
       j.replayed = true;
     }
   }
-  return true;
+}
+
+LedgerSession::Update LedgerSession::update_claimed(std::vector<PendingJournal>& journals,
+                                                    const ledger::Accounts& accounts, bool raise) {
+  // Every journal to post is claimed already; a hot account that a journal may overdraw
+  // needs all its slots seen, which the lock-then-update path does.
+  std::map<std::pair<int64_t, int>, Balance> deltas;
+  for (const auto& j : journals) {
+    if (j.failed() || j.replayed || j.duplicate_of >= 0) continue;
+    if (!j.journal_id) return Update::kNotDone;
+    for (const auto& [id, effect] : j.effects) {
+      const auto& a = accounts.at(id);
+      if (a.slots > 1 && a.no_overdraft && ledger::lowers_available(effect))
+        return Update::kNotDone;
+      deltas[{id, backend_slot(a.slots)}] += effect;
+    }
+  }
+  if (deltas.empty()) return Update::kDone;
+  if (!update_keeps_order()) return Update::kNotDone;
+  std::vector<int64_t> ids, posted, pending_out, pending_in;
+  std::vector<int16_t> slots;
+  for (const auto& [key, d] : deltas) {
+    ids.push_back(key.first);
+    slots.push_back(static_cast<int16_t>(key.second));
+    posted.push_back(d.posted);
+    pending_out.push_back(d.pending_out);
+    pending_in.push_back(d.pending_in);
+  }
+  Datum values[5] = {int8_array(ids), int2_array(slots), int8_array(posted),
+                     int8_array(pending_out), int8_array(pending_in)};
+  const uint64 rows = run(update_returning_plan, values);
+  if (rows != deltas.size())
+    throw Error(state::kSerializationFailure,
+                "an account's balance slots changed during the posting; retry");
+  // The balances before this call, of the accounts kept in one row; then every journal is
+  // decided again in order against them, as apply() would have.
+  std::unordered_map<int64_t, Balance> running;
+  for (uint64 r = 0; r < rows; ++r) {
+    const int64_t id = int8_column(r, 1);
+    if (accounts.at(id).slots > 1) continue;
+    const Balance after{int8_column(r, 3), int8_column(r, 4), int8_column(r, 5)};
+    running[id] = after;
+    running[id] += ledger::negate(deltas.at({id, 0}));
+  }
+  for (const auto& j : journals) {
+    if (j.failed() || j.replayed || j.duplicate_of >= 0) continue;
+    try {
+      for (const auto& [id, effect] : j.effects) {
+        auto it = running.find(id);
+        if (it != running.end()) ledger::check_overdraft(accounts.at(id), it->second, effect);
+      }
+    } catch (const Error&) {
+      if (raise) throw;
+      return Update::kRefused;
+    }
+    for (const auto& [id, effect] : j.effects) {
+      auto it = running.find(id);
+      if (it != running.end()) it->second += effect;
+    }
+  }
+  after_.clear();
+  for (const auto& [id, balance] : running) after_[id] = balance;
+  settle_repeats(journals);
+  return Update::kDone;
+}
+
+void LedgerSession::post_claimed(int64_t book, std::vector<PendingJournal>& journals,
+                                 const ledger::Accounts& accounts) {
+  if (update_claimed(journals, accounts, true) == Update::kNotDone)
+    post(book, journals, accounts, true, [] {});
 }
 
 void LedgerSession::post_batch(int64_t book, std::vector<PendingJournal>& journals,
@@ -597,8 +722,13 @@ void LedgerSession::post_batch(int64_t book, std::vector<PendingJournal>& journa
           j.error_message = "idempotency key \"" + j.idempotency_key +
                             "\" is being written by a concurrent call; retry to replay it";
         }
-      lock_balances(journals, accounts);
-      posted = apply(book, journals, accounts, false, true);
+      const Update update = update_claimed(journals, accounts, false);
+      if (update == Update::kDone) {
+        posted = true;
+      } else if (update == Update::kNotDone) {
+        lock_balances(journals, accounts);
+        posted = apply(book, journals, accounts, false, true);
+      }
     } catch (...) {
       claim_scope.rollback();
       throw;
@@ -641,6 +771,7 @@ bool LedgerSession::insert(int64_t book, std::vector<PendingJournal>& journals, 
     memos.push_back(j.memo);
     metadata.push_back(j.metadata_json);
   }
+  if (claim && inserted.size() == 1) return claim_one(book, journals[inserted[0]]);
   if (!inserted.empty()) {
     Datum values[12] = {
         Int64GetDatum(book),
@@ -679,6 +810,43 @@ bool LedgerSession::insert(int64_t book, std::vector<PendingJournal>& journals, 
                                " rows that do not match the journals written");
     return rows == inserted.size();
   }
+  return true;
+}
+
+bool LedgerSession::claim_one(int64_t book, PendingJournal& j) {
+  std::vector<int64_t> ids, amounts;
+  for (const auto& leg : j.legs) {
+    ids.push_back(leg.account_id);
+    amounts.push_back(leg.amount);
+  }
+  const auto text_datum = [](const std::string& text) {
+    return pg_call([&] {
+      return PointerGetDatum(cstring_to_text_with_len(text.data(), static_cast<int>(text.size())));
+    });
+  };
+  Datum values[10] = {Int64GetDatum(book),
+                      CharGetDatum(j.kind),
+                      Int64GetDatum(j.ref),
+                      j.idempotency_key.empty() ? Datum(0) : text_datum(j.idempotency_key),
+                      j.effective_at.value_or(Datum(0)),
+                      j.expires_at.value_or(Datum(0)),
+                      int8_array(ids),
+                      int8_array(amounts),
+                      j.memo ? text_datum(*j.memo) : Datum(0),
+                      j.metadata_json ? text_datum(*j.metadata_json) : Datum(0)};
+  const char nulls[11] = {' ',
+                          ' ',
+                          j.ref ? ' ' : 'n',
+                          j.idempotency_key.empty() ? 'n' : ' ',
+                          j.effective_at ? ' ' : 'n',
+                          j.expires_at ? ' ' : 'n',
+                          ' ',
+                          ' ',
+                          j.memo ? ' ' : 'n',
+                          j.metadata_json ? ' ' : 'n',
+                          '\0'};
+  if (run(claim_one_plan, values, nulls) == 0) return false;
+  j.journal_id = int8_column(0, 1);
   return true;
 }
 

@@ -88,6 +88,10 @@ class LedgerSession {
   // Inserts journals[0] (a new journal with a key) unless its key exists in the book; false
   // when it does. A claimed journal is not inserted again by post().
   bool claim(int64_t book, std::vector<PendingJournal>& journals);
+  // Posts journals claimed above, raising the first refusal: locked and updated in one
+  // statement when it can be, else as post() does.
+  void post_claimed(int64_t book, std::vector<PendingJournal>& journals,
+                    const ledger::Accounts& accounts);
 
   std::optional<StoredJournal> journal(int64_t id);
   // The journal that resolved or reversed `id`, with its kind; nullopt when none.
@@ -101,6 +105,16 @@ class LedgerSession {
   bool insert(int64_t book, std::vector<PendingJournal>& journals, bool claim);
   // False, with nothing written, when claimed_must_pass is set and a journal already
   // written by a claim is refused.
+  // The claimed journals' balance rows locked and updated by one statement, then every
+  // journal checked in order against the balances it found: kRefused (the caller undoes the
+  // claim) when one is refused, kNotDone when this cannot be used (a hot account a journal may
+  // overdraw, or a plan that would lock rows out of order).
+  enum class Update : std::uint8_t { kDone, kRefused, kNotDone };
+  Update update_claimed(std::vector<PendingJournal>& journals, const ledger::Accounts& accounts,
+                        bool raise);
+  bool claim_one(int64_t book, PendingJournal& j);
+  // Later items repeating an earlier one take its outcome.
+  static void settle_repeats(std::vector<PendingJournal>& journals);
   bool apply(int64_t book, std::vector<PendingJournal>& journals, const ledger::Accounts& accounts,
              bool raise, bool claimed_must_pass);
 
