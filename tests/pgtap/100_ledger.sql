@@ -1,6 +1,6 @@
 -- The core ledger: books, accounts, post_journal, idempotency, holds, reversal, batch, reads.
 BEGIN;
-SELECT plan(81);
+SELECT plan(82);
 
 SELECT khata.create_book('t-ledger', 'Ledger test') AS book \gset
 SELECT khata.create_account(:book, 'CASH', 'Cash in bank', 'asset', 'BDT') AS cash \gset
@@ -181,6 +181,10 @@ SELECT is(khata.post_journals(:book, format('[{"idempotency_key": "tmp-out", "le
 SELECT khata.set_account_slots(:w2, 4);
 SELECT lives_ok(format($$ SELECT khata.post_journal(%s, 'slots-4', '[{"account": %s, "debit": 100}, {"account": "CASH", "credit": 100}]') $$, :book, :w2),
   'a posting sees an account split into 4 slots');
+SELECT (khata.post_journal(:book, 'slots-4-in', format('[{"account": "CASH", "debit": 100}, {"account": %s, "credit": 100}]', :w2)::jsonb)
+          -> 'balances' -> 1 ->> 'posted')::bigint AS slotted_posted \gset
+SELECT is(:slotted_posted::bigint, (SELECT posted FROM khata.balance(:w2)),
+  'a credit to an account split into slots returns the total of all its slots');
 SELECT khata.set_account_slots(:w2, 1);
 SELECT lives_ok(format($$ SELECT khata.post_journal(%s, 'slots-1', '[{"account": %s, "debit": 100}, {"account": "CASH", "credit": 100}]') $$, :book, :w2),
   'a posting after the slots are folded back locks the one row left');

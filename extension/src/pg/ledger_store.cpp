@@ -77,11 +77,15 @@ Plan update_plan{
 Plan update_returning_plan{
     "UPDATE khata.balances b SET posted = b.posted + d.posted, "
     "pending_out = b.pending_out + d.pending_out, pending_in = b.pending_in + d.pending_in "
-    "FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::bigint[], $5::bigint[]) "
-    "AS d(account_id, slot, posted, pending_out, pending_in) "
+    "FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::bigint[], $5::bigint[], "
+    "$6::smallint[]) AS d(account_id, slot, posted, pending_out, pending_in, slots) "
     "WHERE b.account_id = d.account_id AND b.slot = d.slot "
-    "RETURNING b.account_id, b.slot, b.posted, b.pending_out, b.pending_in",
-    {INT8ARRAYOID, INT2ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}};
+    "RETURNING b.account_id, b.slot, b.posted, b.pending_out, b.pending_in, "
+    // A hot account's total, read in the same step: the statement's snapshot shows this
+    // call's slot as it was before the update, so the caller adds its delta.
+    "CASE WHEN d.slots > 1 THEN (SELECT ARRAY[sum(x.posted), sum(x.pending_out), "
+    "sum(x.pending_in)]::bigint[] FROM khata.balances x WHERE x.account_id = b.account_id) END",
+    {INT8ARRAYOID, INT2ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT2ARRAYOID}};
 #define KHATA_INSERT_JOURNALS                                                                   \
   "INSERT INTO khata.journals (book_id, kind, ref, idempotency_key, effective_at, expires_at, " \
   "account_ids, amounts, memo, metadata) "                                                      \
@@ -652,26 +656,35 @@ LedgerSession::Update LedgerSession::update_claimed(std::vector<PendingJournal>&
   if (deltas.empty()) return Update::kDone;
   if (!update_keeps_order()) return Update::kNotDone;
   std::vector<int64_t> ids, posted, pending_out, pending_in;
-  std::vector<int16_t> slots;
+  std::vector<int16_t> slots, slot_counts;
   for (const auto& [key, d] : deltas) {
     ids.push_back(key.first);
     slots.push_back(static_cast<int16_t>(key.second));
+    slot_counts.push_back(static_cast<int16_t>(accounts.at(key.first).slots));
     posted.push_back(d.posted);
     pending_out.push_back(d.pending_out);
     pending_in.push_back(d.pending_in);
   }
-  Datum values[5] = {int8_array(ids), int2_array(slots), int8_array(posted),
-                     int8_array(pending_out), int8_array(pending_in)};
+  Datum values[6] = {int8_array(ids),         int2_array(slots),      int8_array(posted),
+                     int8_array(pending_out), int8_array(pending_in), int2_array(slot_counts)};
   const uint64 rows = run(update_returning_plan, values);
   if (rows != deltas.size())
     throw Error(state::kSerializationFailure,
                 "an account's balance slots changed during the posting; retry");
   // The balances before this call, of the accounts kept in one row; then every journal is
   // decided again in order against them, as apply() would have.
-  std::unordered_map<int64_t, Balance> running;
+  std::unordered_map<int64_t, Balance> running, hot_totals;
   for (uint64 r = 0; r < rows; ++r) {
     const int64_t id = int8_column(r, 1);
-    if (accounts.at(id).slots > 1) continue;
+    if (accounts.at(id).slots > 1) {
+      const auto sums = int8_array_column(r, 6);
+      if (sums.size() == 3) {
+        hot_totals[id] = Balance{sums[0], sums[1], sums[2]};
+        bool isnull = false;
+        hot_totals[id] += deltas.at({id, DatumGetInt16(column(r, 2, &isnull))});
+      }
+      continue;
+    }
     const Balance after{int8_column(r, 3), int8_column(r, 4), int8_column(r, 5)};
     running[id] = after;
     running[id] += ledger::negate(deltas.at({id, 0}));
@@ -692,7 +705,7 @@ LedgerSession::Update LedgerSession::update_claimed(std::vector<PendingJournal>&
       if (it != running.end()) it->second += effect;
     }
   }
-  after_.clear();
+  after_ = std::move(hot_totals);
   for (const auto& [id, balance] : running) after_[id] = balance;
   settle_repeats(journals);
   return Update::kDone;
