@@ -1,6 +1,6 @@
 -- The core ledger: books, accounts, post_journal, idempotency, holds, reversal, batch, reads.
 BEGIN;
-SELECT plan(79);
+SELECT plan(82);
 
 SELECT khata.create_book('t-ledger', 'Ledger test') AS book \gset
 SELECT khata.create_account(:book, 'CASH', 'Cash in bank', 'asset', 'BDT') AS cash \gset
@@ -83,6 +83,8 @@ SELECT throws_ok(format($$ SELECT khata.post_journal(%s, 'z', '[{"account": "CAS
   '22K07', NULL, 'a single leg is 22K07');
 SELECT throws_ok(format($$ SELECT khata.post_journal(%s, 'z', '[{"account": "CASH", "debit": 1.5}, {"account": "W1", "credit": 1.5}]') $$, :book),
   '22K07', NULL, 'a fractional minor-unit amount is 22K07');
+SELECT throws_ok(format($$ SELECT khata.post_journal(%s, 'z', '[{"account": "CASH", "debit": 9223372036854775808}, {"account": "W1", "credit": 1}]') $$, :book),
+  '22K07', 'leg 1: debit is beyond the bigint range', 'an amount beyond bigint is 22K07');
 SELECT throws_ok(format($$ SELECT khata.post_journal(%s, NULL, '[{"account": "CASH", "debit": 5}, {"account": "W1", "credit": 5}]') $$, :book),
   '22023', NULL, 'an idempotency key is required');
 SELECT is((SELECT count(*) FROM khata.journals WHERE book_id = :book AND idempotency_key = 'z'), 0::bigint,
@@ -174,9 +176,15 @@ SELECT lives_ok(format($$ SELECT khata.post_journal(%1$s, 'tmp-in', '[{"account"
 SELECT khata.close_account(:tmp);
 SELECT throws_ok(format($$ SELECT khata.post_journal(%s, 'tmp-late', '[{"account": "CASH", "debit": 5}, {"account": %s, "credit": 5}]') $$, :book, :tmp),
   '22K03', NULL, 'an account that posted and was then closed is refused (22K03)');
+SELECT is(khata.post_journals(:book, format('[{"idempotency_key": "tmp-out", "legs": [{"account": %s, "debit": 700}, {"account": "CASH", "credit": 700}]}]', :tmp)::jsonb) -> 0 ->> 'replayed',
+  'true', 'a batch repeat of a journal replays after its account is closed');
 SELECT khata.set_account_slots(:w2, 4);
 SELECT lives_ok(format($$ SELECT khata.post_journal(%s, 'slots-4', '[{"account": %s, "debit": 100}, {"account": "CASH", "credit": 100}]') $$, :book, :w2),
   'a posting sees an account split into 4 slots');
+SELECT (khata.post_journal(:book, 'slots-4-in', format('[{"account": "CASH", "debit": 100}, {"account": %s, "credit": 100}]', :w2)::jsonb)
+          -> 'balances' -> 1 ->> 'posted')::bigint AS slotted_posted \gset
+SELECT is(:slotted_posted::bigint, (SELECT posted FROM khata.balance(:w2)),
+  'a credit to an account split into slots returns the total of all its slots');
 SELECT khata.set_account_slots(:w2, 1);
 SELECT lives_ok(format($$ SELECT khata.post_journal(%s, 'slots-1', '[{"account": %s, "debit": 100}, {"account": "CASH", "credit": 100}]') $$, :book, :w2),
   'a posting after the slots are folded back locks the one row left');

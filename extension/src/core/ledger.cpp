@@ -57,9 +57,16 @@ std::vector<LegInput> parse_legs(std::string_view json) {
   return parse_legs_json(doc);
 }
 
+std::vector<LegInput> parse_legs_doc(const nlohmann::json& doc) { return parse_legs_json(doc); }
+
 std::vector<BatchItem> parse_batch(std::string_view json, size_t max_items) {
   const auto doc = nlohmann::json::parse(json, nullptr, false);
-  if (doc.is_discarded() || !doc.is_array())
+  if (doc.is_discarded()) return parse_batch_doc(nlohmann::json(nullptr), max_items);
+  return parse_batch_doc(doc, max_items);
+}
+
+std::vector<BatchItem> parse_batch_doc(const nlohmann::json& doc, size_t max_items) {
+  if (!doc.is_array())
     throw Error(sqlstate::kBadBatch, "items must be a JSON array of journals",
                 R"(e.g. [{"idempotency_key": "k1", "legs": [...]}, ...])");
   if (doc.size() > max_items)

@@ -6,10 +6,14 @@
 #include <string>
 #include <vector>
 
+// Before the Postgres headers, whose snprintf macro it cannot take.
+#include <nlohmann/json.hpp>
+
 #include "khata/core/error.h"
 #include "khata/core/ledger.h"
 #include "khata/pg/convert.h"
 #include "khata/pg/guard.h"
+#include "khata/pg/jsonb.h"
 #include "khata/pg/ledger_store.h"
 
 extern "C" {
@@ -52,7 +56,7 @@ std::string key_arg(FunctionCallInfo fcinfo, int n) {
 
 std::vector<ledger::LegInput> legs_arg(FunctionCallInfo fcinfo, int n) {
   if (PG_ARGISNULL(n)) throw Error(state::kBadLegs, "legs are NULL");
-  return ledger::parse_legs(jsonb_text(fcinfo, n));
+  return ledger::parse_legs_doc(khata::pg::jsonb_arg_as_parsed(fcinfo, n));
 }
 
 void optional_args(FunctionCallInfo fcinfo, int memo, int metadata, PendingJournal& j) {
@@ -106,7 +110,7 @@ Datum post_new(FunctionCallInfo fcinfo, char kind) {
     ledger::check_journal(j.legs, accounts);
     j.effects = ledger::effects_of(j.legs, accounts,
                                    kind == 'H' ? ledger::hold_effect : ledger::posting_effect);
-    session.post(book, journals, accounts, true, [] {});
+    session.post_claimed(book, journals, accounts);
   } else {
     session.find_replays(book, journals);
     raise_if_failed(j);
@@ -262,7 +266,7 @@ KHATA_FUNCTION(khata_reverse_journal) {
 KHATA_FUNCTION(khata_post_journals) {
   const int64_t book = book_arg(fcinfo);
   if (PG_ARGISNULL(1)) throw Error(state::kBadBatch, "items are NULL");
-  auto items = ledger::parse_batch(jsonb_text(fcinfo, 1), kMaxBatch);
+  auto items = ledger::parse_batch_doc(khata::pg::jsonb_arg_as_parsed(fcinfo, 1), kMaxBatch);
 
   std::vector<ledger::LegInput> all_legs;
   for (const auto& item : items)
@@ -302,18 +306,27 @@ KHATA_FUNCTION(khata_post_journals) {
       j.error_message = e.what();
     }
   }
-  session.find_replays(book, journals);
-  for (auto& j : journals) {
-    if (j.failed() || j.replayed || j.duplicate_of >= 0) continue;
+  LedgerSession::mark_repeats(journals);
+  std::vector<std::pair<size_t, Error>> refused;
+  for (size_t i = 0; i < journals.size(); ++i) {
+    auto& j = journals[i];
+    if (j.failed() || j.duplicate_of >= 0) continue;
     try {
       ledger::check_journal(j.legs, accounts);
       j.effects = ledger::effects_of(j.legs, accounts, ledger::posting_effect);
     } catch (const Error& e) {
-      j.error_sqlstate = e.sqlstate();
-      j.error_message = e.what();
+      refused.emplace_back(i, e);
     }
   }
-  session.post(book, journals, accounts, false, [] {});
+  // A repeat replays even when its journal would now be refused (an account closed since).
+  if (!refused.empty()) session.find_replays(book, journals);
+  for (const auto& [i, e] : refused) {
+    auto& j = journals[i];
+    if (j.replayed || j.failed()) continue;
+    j.error_sqlstate = e.sqlstate();
+    j.error_message = e.what();
+  }
+  session.post_batch(book, journals, accounts);
   session.finish();
 
   std::string out = "[";

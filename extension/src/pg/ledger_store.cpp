@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 
 #include "khata/core/error.h"
@@ -11,6 +12,7 @@
 #include "khata/pg/guard.h"
 
 extern "C" {
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 // spi.h reaches the spinlock headers, whose `register` C++17 refuses.
 #pragma GCC diagnostic push
@@ -18,10 +20,13 @@ extern "C" {
 #include "executor/spi.h"
 #pragma GCC diagnostic pop
 #include "miscadmin.h"
+#include "nodes/plannodes.h"
 #include "storage/backendid.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/plancache.h"
+#include "utils/resowner.h"
 }
 
 namespace khata::pg {
@@ -70,6 +75,20 @@ Plan update_plan{
     "FROM unnest($1::tid[], $2::bigint[], $3::bigint[], $4::bigint[]) "
     "AS d(row_id, posted, pending_out, pending_in) WHERE b.ctid = d.row_id",
     {TIDARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}};
+// Locks and updates in one step, the rows taken in the order of the arrays (ascending
+// (account, slot)) as long as the plan reads the arrays first: see update_keeps_order.
+Plan update_returning_plan{
+    "UPDATE khata.balances b SET posted = b.posted + d.posted, "
+    "pending_out = b.pending_out + d.pending_out, pending_in = b.pending_in + d.pending_in "
+    "FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::bigint[], $5::bigint[], "
+    "$6::smallint[]) AS d(account_id, slot, posted, pending_out, pending_in, slots) "
+    "WHERE b.account_id = d.account_id AND b.slot = d.slot "
+    "RETURNING b.account_id, b.slot, b.posted, b.pending_out, b.pending_in, "
+    // A hot account's total, read in the same step: the statement's snapshot shows this
+    // call's slot as it was before the update, so the caller adds its delta.
+    "CASE WHEN d.slots > 1 THEN (SELECT ARRAY[sum(x.posted), sum(x.pending_out), "
+    "sum(x.pending_in)]::bigint[] FROM khata.balances x WHERE x.account_id = b.account_id) END",
+    {INT8ARRAYOID, INT2ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT2ARRAYOID}};
 #define KHATA_INSERT_JOURNALS                                                                   \
   "INSERT INTO khata.journals (book_id, kind, ref, idempotency_key, effective_at, expires_at, " \
   "account_ids, amounts, memo, metadata) "                                                      \
@@ -87,9 +106,17 @@ Plan insert_plan{KHATA_INSERT_JOURNALS "RETURNING id", insert_types};
 // A new journal claims its key before anything else is done: no row back means the key is
 // taken (a repeat, or a concurrent call that has committed it meanwhile).
 Plan claim_plan{KHATA_INSERT_JOURNALS
-                "ON CONFLICT (book_id, idempotency_key) DO NOTHING RETURNING id",
+                "ON CONFLICT (book_id, idempotency_key) DO NOTHING RETURNING id, idempotency_key",
                 insert_types};
 #undef KHATA_INSERT_JOURNALS
+// The claim of one journal (post_journal, hold): one row from parameters, no arrays to unnest.
+Plan claim_one_plan{
+    "INSERT INTO khata.journals (book_id, kind, ref, idempotency_key, effective_at, expires_at, "
+    "account_ids, amounts, memo, metadata) "
+    "VALUES ($1, $2, $3, $4, coalesce($5, now()), $6, $7, $8, $9, $10::jsonb) "
+    "ON CONFLICT (book_id, idempotency_key) DO NOTHING RETURNING id, idempotency_key",
+    {INT8OID, CHAROID, INT8OID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT8ARRAYOID, INT8ARRAYOID,
+     TEXTOID, TEXTOID}};
 Plan sums_plan{
     "SELECT account_id, sum(posted)::bigint, sum(pending_out)::bigint, sum(pending_in)::bigint "
     "FROM khata.balances WHERE account_id = ANY($1) GROUP BY account_id",
@@ -100,9 +127,41 @@ Plan journal_plan{
     {INT8OID}};
 Plan outcome_plan{"SELECT id, kind FROM khata.journals WHERE ref = $1", {INT8OID}};
 
+// An internal subtransaction inside the SPI session: rollback() undoes what ran in it
+// (rows written and row locks taken), release() keeps it. One of the two must be called.
+class Subtransaction {
+ public:
+  Subtransaction() : context_(CurrentMemoryContext), owner_(CurrentResourceOwner) {
+    pg_call([this] {
+      BeginInternalSubTransaction(nullptr);
+      MemoryContextSwitchTo(context_);
+    });
+  }
+  void release() {
+    pg_call([this] {
+      ReleaseCurrentSubTransaction();
+      restore();
+    });
+  }
+  void rollback() {
+    pg_call([this] {
+      RollbackAndReleaseCurrentSubTransaction();
+      restore();
+    });
+  }
+
+ private:
+  void restore() {
+    MemoryContextSwitchTo(context_);
+    CurrentResourceOwner = owner_;
+  }
+  MemoryContext context_;
+  ResourceOwner owner_;
+};
+
 // Runs a plan; the rows stay in SPI_tuptable until the next call.
-uint64 run(Plan& plan, Datum* values, const char* nulls = nullptr) {
-  return pg_call([&]() -> uint64 {
+void prepare(Plan& plan) {
+  pg_call([&] {
     if (!plan.plan) {
       // Generic plans: every statement here is written to stay on a primary key whatever the
       // parameters, and a custom plan per call costs more than the statement itself.
@@ -113,9 +172,40 @@ uint64 run(Plan& plan, Datum* values, const char* nulls = nullptr) {
       SPI_keepplan(prepared);
       plan.plan = prepared;
     }
+  });
+}
+
+uint64 run(Plan& plan, Datum* values, const char* nulls = nullptr) {
+  prepare(plan);
+  return pg_call([&]() -> uint64 {
     const int code = SPI_execute_plan(plan.plan, values, nulls, false, 0);
     if (code < 0) elog(ERROR, "khata: SPI_execute_plan failed: %s", SPI_result_code_string(code));
     return SPI_processed;
+  });
+}
+
+// True when the generic plan of update_returning_plan reads the arrays as its outer side (a
+// nested loop or hash join driven by the function scan, or a merge join on the key): the rows
+// are then locked in the arrays' order. Asked on every use, since the plan is made again when
+// the table's statistics change. (Rows locked out of order could at worst deadlock, which
+// Postgres detects and refuses with 40P01; no balance is ever wrong.)
+bool update_keeps_order() {
+  prepare(update_returning_plan);
+  return pg_call([] {
+    CachedPlan* cached = SPI_plan_get_cached_plan(update_returning_plan.plan);
+    if (!cached) return false;
+    bool ok = false;
+    if (list_length(cached->stmt_list) == 1) {
+      const auto* stmt = linitial_node(PlannedStmt, cached->stmt_list);
+      const ::Plan* top = stmt->planTree;
+      const ::Plan* join = top && IsA(top, ModifyTable) ? top->lefttree : nullptr;
+      if (join && IsA(join, MergeJoin)) ok = true;
+      if (join && (IsA(join, NestLoop) || IsA(join, HashJoin)) && join->lefttree &&
+          IsA(join->lefttree, FunctionScan))
+        ok = true;
+    }
+    ReleaseCachedPlan(cached, CurrentResourceOwner);
+    return ok;
   });
 }
 
@@ -358,17 +448,13 @@ ledger::Accounts LedgerSession::accounts_by_id(int64_t book, const std::vector<i
   return accounts_for(book, legs);
 }
 
-void LedgerSession::find_replays(int64_t book, std::vector<PendingJournal>& journals) {
-  std::unordered_map<std::string, size_t> first_with_key;
-  std::vector<std::optional<std::string>> keys;
+void LedgerSession::mark_repeats(std::vector<PendingJournal>& journals) {
+  std::unordered_map<std::string_view, size_t> first_with_key;
   for (size_t i = 0; i < journals.size(); ++i) {
     auto& j = journals[i];
     if (j.failed() || j.idempotency_key.empty()) continue;
     auto [it, inserted] = first_with_key.emplace(j.idempotency_key, i);
-    if (inserted) {
-      keys.emplace_back(j.idempotency_key);
-      continue;
-    }
+    if (inserted) continue;
     const auto& first = journals[it->second];
     if (first.kind == j.kind && first.ref == j.ref && ledger::same_legs(first.legs, j.legs)) {
       j.duplicate_of = static_cast<int>(it->second);
@@ -377,6 +463,20 @@ void LedgerSession::find_replays(int64_t book, std::vector<PendingJournal>& jour
       j.error_message = "idempotency key \"" + j.idempotency_key +
                         "\" is used earlier in this batch with different legs";
     }
+  }
+}
+
+void LedgerSession::find_replays(int64_t book, std::vector<PendingJournal>& journals) {
+  mark_repeats(journals);
+  // The keys not yet written by this call: a claimed journal is its key's first use.
+  std::unordered_map<std::string, size_t> first_with_key;
+  std::vector<std::optional<std::string>> keys;
+  for (size_t i = 0; i < journals.size(); ++i) {
+    const auto& j = journals[i];
+    if (j.failed() || j.idempotency_key.empty() || j.duplicate_of >= 0 || j.journal_id ||
+        j.replayed)
+      continue;
+    if (first_with_key.emplace(j.idempotency_key, i).second) keys.emplace_back(j.idempotency_key);
   }
   if (keys.empty()) return;
   Datum values[2] = {Int64GetDatum(book), text_array(keys)};
@@ -455,8 +555,8 @@ void LedgerSession::lock_balances(const std::vector<PendingJournal>& journals,
   }
 }
 
-void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
-                          const ledger::Accounts& accounts, bool raise) {
+bool LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
+                          const ledger::Accounts& accounts, bool raise, bool claimed_must_pass) {
   // Whole-account balances of the fully locked accounts, and of one-slot accounts.
   std::unordered_map<int64_t, Balance> running;
   for (const auto& row : locked_) {
@@ -465,8 +565,12 @@ void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
         std::binary_search(fully_locked_.begin(), fully_locked_.end(), row.account_id))
       running[row.account_id] += row.balance;
   }
+  // Decided in order before anything is written: a refusal of a claimed journal leaves the
+  // journals untouched, for the caller to undo the claim.
+  std::vector<std::pair<size_t, Error>> refused;
   std::map<std::pair<int64_t, int>, Balance> deltas;
-  for (auto& j : journals) {
+  for (size_t i = 0; i < journals.size(); ++i) {
+    auto& j = journals[i];
     if (j.failed() || j.replayed || j.duplicate_of >= 0) continue;
     try {
       for (const auto& [id, effect] : j.effects) {
@@ -483,9 +587,13 @@ void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
       }
     } catch (const Error& e) {
       if (raise) throw;
-      j.error_sqlstate = e.sqlstate();
-      j.error_message = e.what();
+      if (claimed_must_pass && j.journal_id) return false;
+      refused.emplace_back(i, e);
     }
+  }
+  for (const auto& [i, e] : refused) {
+    journals[i].error_sqlstate = e.sqlstate();
+    journals[i].error_message = e.what();
   }
   after_.clear();
   for (const auto& [id, balance] : running) after_[id] = balance;
@@ -515,6 +623,11 @@ void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
   }
 
   insert(book, journals, false);
+  settle_repeats(journals);
+  return true;
+}
+
+void LedgerSession::settle_repeats(std::vector<PendingJournal>& journals) {
   for (auto& j : journals) {
     if (j.duplicate_of < 0) continue;
     const auto& first_one = journals[static_cast<size_t>(j.duplicate_of)];
@@ -526,6 +639,126 @@ void LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
       j.replayed = true;
     }
   }
+}
+
+LedgerSession::Update LedgerSession::update_claimed(std::vector<PendingJournal>& journals,
+                                                    const ledger::Accounts& accounts, bool raise) {
+  // Every journal to post is claimed already; a hot account that a journal may overdraw
+  // needs all its slots seen, which the lock-then-update path does.
+  std::map<std::pair<int64_t, int>, Balance> deltas;
+  for (const auto& j : journals) {
+    if (j.failed() || j.replayed || j.duplicate_of >= 0) continue;
+    if (!j.journal_id) return Update::kNotDone;
+    for (const auto& [id, effect] : j.effects) {
+      const auto& a = accounts.at(id);
+      if (a.slots > 1 && a.no_overdraft && ledger::lowers_available(effect))
+        return Update::kNotDone;
+      deltas[{id, backend_slot(a.slots)}] += effect;
+    }
+  }
+  if (deltas.empty()) return Update::kDone;
+  if (!update_keeps_order()) return Update::kNotDone;
+  std::vector<int64_t> ids, posted, pending_out, pending_in;
+  std::vector<int16_t> slots, slot_counts;
+  for (const auto& [key, d] : deltas) {
+    ids.push_back(key.first);
+    slots.push_back(static_cast<int16_t>(key.second));
+    slot_counts.push_back(static_cast<int16_t>(accounts.at(key.first).slots));
+    posted.push_back(d.posted);
+    pending_out.push_back(d.pending_out);
+    pending_in.push_back(d.pending_in);
+  }
+  Datum values[6] = {int8_array(ids),         int2_array(slots),      int8_array(posted),
+                     int8_array(pending_out), int8_array(pending_in), int2_array(slot_counts)};
+  const uint64 rows = run(update_returning_plan, values);
+  if (rows != deltas.size())
+    throw Error(state::kSerializationFailure,
+                "an account's balance slots changed during the posting; retry");
+  // The balances before this call, of the accounts kept in one row; then every journal is
+  // decided again in order against them, as apply() would have.
+  std::unordered_map<int64_t, Balance> running, hot_totals;
+  for (uint64 r = 0; r < rows; ++r) {
+    const int64_t id = int8_column(r, 1);
+    if (accounts.at(id).slots > 1) {
+      const auto sums = int8_array_column(r, 6);
+      if (sums.size() == 3) {
+        hot_totals[id] = Balance{sums[0], sums[1], sums[2]};
+        bool isnull = false;
+        hot_totals[id] += deltas.at({id, DatumGetInt16(column(r, 2, &isnull))});
+      }
+      continue;
+    }
+    const Balance after{int8_column(r, 3), int8_column(r, 4), int8_column(r, 5)};
+    running[id] = after;
+    running[id] += ledger::negate(deltas.at({id, 0}));
+  }
+  for (const auto& j : journals) {
+    if (j.failed() || j.replayed || j.duplicate_of >= 0) continue;
+    try {
+      for (const auto& [id, effect] : j.effects) {
+        auto it = running.find(id);
+        if (it != running.end()) ledger::check_overdraft(accounts.at(id), it->second, effect);
+      }
+    } catch (const Error&) {
+      if (raise) throw;
+      return Update::kRefused;
+    }
+    for (const auto& [id, effect] : j.effects) {
+      auto it = running.find(id);
+      if (it != running.end()) it->second += effect;
+    }
+  }
+  after_ = std::move(hot_totals);
+  for (const auto& [id, balance] : running) after_[id] = balance;
+  settle_repeats(journals);
+  return Update::kDone;
+}
+
+void LedgerSession::post_claimed(int64_t book, std::vector<PendingJournal>& journals,
+                                 const ledger::Accounts& accounts) {
+  if (update_claimed(journals, accounts, true) == Update::kNotDone)
+    post(book, journals, accounts, true, [] {});
+}
+
+void LedgerSession::post_batch(int64_t book, std::vector<PendingJournal>& journals,
+                               const ledger::Accounts& accounts) {
+  // The journals are written before the balance rows are locked, so the rows stay locked
+  // only for the update and the commit. A refusal after the claim (an overdraft) undoes the
+  // claim and posts the batch again the plain way, writing only what passes.
+  {
+    Subtransaction claim_scope;
+    bool posted = false;
+    try {
+      insert(book, journals, true);
+      // A key the claim skipped exists already: the first journal replays, or conflicts.
+      find_replays(book, journals);
+      for (auto& j : journals)
+        if (!j.failed() && !j.replayed && j.duplicate_of < 0 && !j.journal_id) {
+          j.error_sqlstate = state::kSerializationFailure;
+          j.error_message = "idempotency key \"" + j.idempotency_key +
+                            "\" is being written by a concurrent call; retry to replay it";
+        }
+      const Update update = update_claimed(journals, accounts, false);
+      if (update == Update::kDone) {
+        posted = true;
+      } else if (update == Update::kNotDone) {
+        lock_balances(journals, accounts);
+        posted = apply(book, journals, accounts, false, true);
+      }
+    } catch (...) {
+      claim_scope.rollback();
+      throw;
+    }
+    if (posted) {
+      claim_scope.release();
+      return;
+    }
+    claim_scope.rollback();
+  }
+  for (auto& j : journals)
+    if (!j.replayed) j.journal_id = 0;
+  lock_balances(journals, accounts);
+  apply(book, journals, accounts, false, false);
 }
 
 bool LedgerSession::insert(int64_t book, std::vector<PendingJournal>& journals, bool claim) {
@@ -554,6 +787,7 @@ bool LedgerSession::insert(int64_t book, std::vector<PendingJournal>& journals, 
     memos.push_back(j.memo);
     metadata.push_back(j.metadata_json);
   }
+  if (claim && inserted.size() == 1) return claim_one(book, journals[inserted[0]]);
   if (!inserted.empty()) {
     Datum values[12] = {
         Int64GetDatum(book),
@@ -568,15 +802,67 @@ bool LedgerSession::insert(int64_t book, std::vector<PendingJournal>& journals, 
         int8_array(leg_amounts),
         text_array(memos),
         text_array(metadata)};
-    const uint64 rows =
-        claim ? run(claim_plan, values) : insert_journals(values, journals, inserted);
-    if (claim && rows == 0) return false;
     // RETURNING yields the rows in the order of the unnest that produced them.
-    if (rows != inserted.size())
-      throw Error("XX000", "journal insert returned " + std::to_string(rows) + " rows for " +
-                               std::to_string(inserted.size()));
-    for (uint64 r = 0; r < rows; ++r) journals[inserted[r]].journal_id = int8_column(r, 1);
+    if (!claim) {
+      const uint64 rows = insert_journals(values, journals, inserted);
+      if (rows != inserted.size())
+        throw Error("XX000", "journal insert returned " + std::to_string(rows) + " rows for " +
+                                 std::to_string(inserted.size()));
+      for (uint64 r = 0; r < rows; ++r) journals[inserted[r]].journal_id = int8_column(r, 1);
+      return true;
+    }
+    // A claim returns only the journals it wrote: a key that is taken is skipped. Keys are
+    // distinct within a call (find_replays marks a batch's repeats), so they tell which.
+    const uint64 rows = run(claim_plan, values);
+    uint64 r = 0;
+    for (size_t i : inserted) {
+      if (r == rows) break;
+      if (text_column(r, 2) != journals[i].idempotency_key) continue;
+      journals[i].journal_id = int8_column(r, 1);
+      ++r;
+    }
+    if (r != rows)
+      throw Error("XX000", "journal claim returned " + std::to_string(rows) +
+                               " rows that do not match the journals written");
+    return rows == inserted.size();
   }
+  return true;
+}
+
+bool LedgerSession::claim_one(int64_t book, PendingJournal& j) {
+  std::vector<int64_t> ids, amounts;
+  for (const auto& leg : j.legs) {
+    ids.push_back(leg.account_id);
+    amounts.push_back(leg.amount);
+  }
+  const auto text_datum = [](const std::string& text) {
+    return pg_call([&] {
+      return PointerGetDatum(cstring_to_text_with_len(text.data(), static_cast<int>(text.size())));
+    });
+  };
+  Datum values[10] = {Int64GetDatum(book),
+                      CharGetDatum(j.kind),
+                      Int64GetDatum(j.ref),
+                      j.idempotency_key.empty() ? Datum(0) : text_datum(j.idempotency_key),
+                      j.effective_at.value_or(Datum(0)),
+                      j.expires_at.value_or(Datum(0)),
+                      int8_array(ids),
+                      int8_array(amounts),
+                      j.memo ? text_datum(*j.memo) : Datum(0),
+                      j.metadata_json ? text_datum(*j.metadata_json) : Datum(0)};
+  const char nulls[11] = {' ',
+                          ' ',
+                          j.ref ? ' ' : 'n',
+                          j.idempotency_key.empty() ? 'n' : ' ',
+                          j.effective_at ? ' ' : 'n',
+                          j.expires_at ? ' ' : 'n',
+                          ' ',
+                          ' ',
+                          j.memo ? ' ' : 'n',
+                          j.metadata_json ? ' ' : 'n',
+                          '\0'};
+  if (run(claim_one_plan, values, nulls) == 0) return false;
+  j.journal_id = int8_column(0, 1);
   return true;
 }
 

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace khata::ledger {
 
 // SQLSTATEs of the ledger (README.md, "Errors").
@@ -62,6 +64,8 @@ struct LegInput {
 // [{"account": 12 | "CODE", "debit": 1850 | "credit": 1850, "currency"?: "BDT"}, ...], at
 // least two legs. Throws 22K07 (shape) or 22K01 (an amount that is not > 0).
 std::vector<LegInput> parse_legs(std::string_view json);
+// The same from a parsed document (the glue reads jsonb into one without printing it).
+std::vector<LegInput> parse_legs_doc(const nlohmann::json& doc);
 
 // One item of a batch (khata.post_journals): parsed, or the error that refuses it alone.
 struct BatchItem {
@@ -78,6 +82,7 @@ struct BatchItem {
 // Throws 22K16 when the whole is not an array of at most max_items; a bad item only carries
 // its error.
 std::vector<BatchItem> parse_batch(std::string_view json, size_t max_items);
+std::vector<BatchItem> parse_batch_doc(const nlohmann::json& doc, size_t max_items);
 
 struct Account {
   int64_t id = 0;

@@ -13,4 +13,9 @@ nlohmann::json jsonb_arg(FunctionCallInfo fcinfo, int n,
                          const nlohmann::json& fallback = nlohmann::json());
 Datum jsonb_datum(const nlohmann::json& value);
 
+// Argument n (not NULL) as nlohmann::json::parse would read the jsonb's text, taken from the
+// jsonb tree without printing and parsing it: numbers as their text reads (an integer as an
+// integer, a fraction or exponent as a double), strings unescaped.
+nlohmann::json jsonb_arg_as_parsed(FunctionCallInfo fcinfo, int n);
+
 }  // namespace khata::pg

@@ -65,6 +65,8 @@ class LedgerSession {
   // first journal's id; otherwise refused with 23K01. A later batch item repeating an earlier
   // key is handled the same way against the earlier item.
   void find_replays(int64_t book, std::vector<PendingJournal>& journals);
+  // The batch part of find_replays alone: later items repeating an earlier item's key.
+  static void mark_repeats(std::vector<PendingJournal>& journals);
 
   // Locks, checks overdrafts in order, updates balances and inserts the journals that pass.
   // With raise set, the first refusal throws; otherwise it is recorded on its journal.
@@ -74,12 +76,22 @@ class LedgerSession {
             bool raise, Check before_apply) {
     lock_balances(journals, accounts);
     before_apply();
-    apply(book, journals, accounts, raise);
+    apply(book, journals, accounts, raise, false);
   }
+
+  // Posts independent journals (a batch), each refusal recorded on its journal: claims their
+  // keys first (a key that exists replays or conflicts, as in find_replays), then locks,
+  // decides in order, updates. find_replays must have marked the batch's own repeats.
+  void post_batch(int64_t book, std::vector<PendingJournal>& journals,
+                  const ledger::Accounts& accounts);
 
   // Inserts journals[0] (a new journal with a key) unless its key exists in the book; false
   // when it does. A claimed journal is not inserted again by post().
   bool claim(int64_t book, std::vector<PendingJournal>& journals);
+  // Posts journals claimed above, raising the first refusal: locked and updated in one
+  // statement when it can be, else as post() does.
+  void post_claimed(int64_t book, std::vector<PendingJournal>& journals,
+                    const ledger::Accounts& accounts);
 
   std::optional<StoredJournal> journal(int64_t id);
   // The journal that resolved or reversed `id`, with its kind; nullopt when none.
@@ -91,8 +103,20 @@ class LedgerSession {
  private:
   void lock_balances(const std::vector<PendingJournal>& journals, const ledger::Accounts& accounts);
   bool insert(int64_t book, std::vector<PendingJournal>& journals, bool claim);
-  void apply(int64_t book, std::vector<PendingJournal>& journals, const ledger::Accounts& accounts,
-             bool raise);
+  // False, with nothing written, when claimed_must_pass is set and a journal already
+  // written by a claim is refused.
+  // The claimed journals' balance rows locked and updated by one statement, then every
+  // journal checked in order against the balances it found: kRefused (the caller undoes the
+  // claim) when one is refused, kNotDone when this cannot be used (a hot account a journal may
+  // overdraw, or a plan that would lock rows out of order).
+  enum class Update : std::uint8_t { kDone, kRefused, kNotDone };
+  Update update_claimed(std::vector<PendingJournal>& journals, const ledger::Accounts& accounts,
+                        bool raise);
+  bool claim_one(int64_t book, PendingJournal& j);
+  // Later items repeating an earlier one take its outcome.
+  static void settle_repeats(std::vector<PendingJournal>& journals);
+  bool apply(int64_t book, std::vector<PendingJournal>& journals, const ledger::Accounts& accounts,
+             bool raise, bool claimed_must_pass);
 
   std::unordered_map<int64_t, ledger::Balance> after_;  // whole-account balances after apply
   // A balance row locked by this call: its row version cannot move until the transaction
