@@ -77,9 +77,13 @@ def test_unknown_and_known_identifiers_take_the_same_time(base_url):
                       json={'identifier': identifier, 'password': 'Wrong123!'}, timeout=30)
         return time.perf_counter() - start
 
-    known = min(timed(c.email) for _ in range(3))
-    unknown = min(timed('ghost-' + c.email) for _ in range(3))
-    assert unknown > known * 0.5 and known > unknown * 0.5
+    # Interleaved, and the fastest of five each: a busy machine slows single calls, not all.
+    # Without a bcrypt for unknown identifiers, they would answer many times faster.
+    known, unknown = [], []
+    for _ in range(5):
+        known.append(timed(c.email))
+        unknown.append(timed('ghost-' + c.email))
+    assert min(unknown) > min(known) * 0.5 and min(known) > min(unknown) * 0.5
 
 
 def test_suspended_consumer_cannot_log_in(base_url):
