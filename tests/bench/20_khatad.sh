@@ -53,13 +53,13 @@ report "khatad read one row, 32 connections: $(printf '%.0f' "$khatad_rps") req/
 
 # The same comparison for a handler that posts a two-leg journal between two of 1000 accounts.
 psql_super "$KHATA_PGPORT" khata -q >/dev/null <<'SQL'
-SELECT khata.create_book('bench', 'Bench book') AS book \gset
+SELECT khata.create_book('bench_http', 'HTTP bench book') AS book \gset
 SELECT count(khata.create_account(:book, 'A' || g, 'Account ' || g, 'asset', 'BDT'))
 FROM generate_series(1, 1000) g;
 CREATE FUNCTION khata_bench.h_post(req jsonb) RETURNS jsonb
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
   SELECT jsonb_build_object('status', 201, 'body', khata.post_journal(
-    (SELECT id FROM khata.books WHERE code = 'bench'), req->'body'->>'key',
+    (SELECT id FROM khata.books WHERE code = 'bench_http'), req->'body'->>'key',
     jsonb_build_array(
       jsonb_build_object('account', 'A' || (req->'body'->>'from'), 'debit', (req->'body'->'amount')::bigint),
       jsonb_build_object('account', 'A' || (req->'body'->>'to'), 'credit', (req->'body'->'amount')::bigint))));
