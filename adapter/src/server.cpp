@@ -6,13 +6,14 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <random>
 #include <sstream>
 
 #include "base64.h"
 #include "db.h"
 #include "error_map.h"
-#include "json_depth.h"
+#include "json_body.h"
 #include "log.h"
 #include "multipart.h"
 
@@ -43,15 +44,11 @@ void add_header(Pistache::Http::ResponseWriter& response, std::string name, std:
 
 constexpr int kRetries = 3;
 
+// The worker thread's connection to a server, the primary's or the replica's (--replica),
+// made on first use and kept for the thread's life.
 Connection& thread_connection(const std::string& conninfo) {
-  thread_local Connection connection(conninfo);
-  return connection;
-}
-
-// The worker thread's connection to the replica (--replica), kept apart from the primary's.
-Connection& thread_replica_connection(const std::string& conninfo) {
-  thread_local Connection connection(conninfo);
-  return connection;
+  thread_local std::map<std::string, Connection, std::less<>> connections;
+  return connections.try_emplace(conninfo, conninfo).first->second;
 }
 
 int64_t epoch_seconds() {
@@ -365,7 +362,7 @@ class Dispatcher {
     // the call, which wrote nothing, runs on the primary instead.
     const bool on_replica = route.read_only && !shared_.config.replica_conninfo.empty();
     if (on_replica)
-      result = thread_replica_connection(shared_.config.replica_conninfo)
+      result = thread_connection(shared_.config.replica_conninfo)
                    .call(call, kRetries, on_retry, &shared_.metrics);
     if (!on_replica || (!result.ok && result.sqlstate.compare(0, 2, "08") == 0))
       result = thread_connection(shared_.config.conninfo)
@@ -424,10 +421,16 @@ class Dispatcher {
         media != "text/plain")
       return adapter_error(415, "Send JSON, a form or multipart/form-data", r_.id);
     // Only checked here: the text itself goes to Postgres, so numbers are never re-encoded.
-    if (!Json::accept(body)) return adapter_error(400, "Malformed JSON body", r_.id);
-    if (json_nesting_depth(body) > kMaxJsonDepth)
-      return adapter_error(
-          400, "JSON body nested deeper than " + std::to_string(kMaxJsonDepth) + " levels", r_.id);
+    switch (check_json_body(body)) {
+      case JsonBody::ok:
+        break;
+      case JsonBody::malformed:
+        return adapter_error(400, "Malformed JSON body", r_.id);
+      case JsonBody::too_deep:
+        return adapter_error(
+            400, "JSON body nested deeper than " + std::to_string(kMaxJsonDepth) + " levels",
+            r_.id);
+    }
     call.body = body;
     return std::nullopt;
   }
