@@ -41,7 +41,9 @@ SELECT bills.h_transaction_create(jsonb_build_object(
                              'customerIdentifier', 'C-' || :c,
                              'transactionRefId', md5(random()::text))));
 SQL
-for c in 1 4; do
+# At the first and the last client count of BENCH_CLIENTS, where the one-row update baseline
+# was measured in this run.
+for c in $(printf '%s\n' "${BENCH_CLIENTS%% *}" "${BENCH_CLIENTS##* }" | sort -un); do
   pgbench_tps "bills_payment_c$c" "$c" -f "$WORK/bills_pay.sql"
   report "$(printf '  bills proxy payment, %d clients: %s tps (%s of update_row_c%d)' "$c" \
     "$(recorded "bills_payment_c$c")" "$(ratio "$(recorded "bills_payment_c$c")" "$(recorded "update_row_c$c")")" "$c")"
