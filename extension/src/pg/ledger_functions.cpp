@@ -85,6 +85,19 @@ std::string result_json(LedgerSession& session, const PendingJournal& j,
          ", \"balances\": " + session.balances_json(touched(j), accounts) + "}";
 }
 
+// The one journal's key was taken when it was claimed: the journal under it replays, or
+// the call is refused (another journal under the key: a conflict; a journal this snapshot
+// cannot see yet: retry).
+void replay_taken_key(LedgerSession& session, int64_t book, std::vector<PendingJournal>& journals) {
+  PendingJournal& j = journals[0];
+  session.find_replays(book, journals);
+  raise_if_failed(j);
+  if (!j.replayed)
+    throw Error(state::kSerializationFailure, "idempotency key \"" + j.idempotency_key +
+                                                  "\" is being written by a concurrent call; "
+                                                  "retry to replay it");
+}
+
 // post_journal and hold: a new journal of `kind` from legs.
 Datum post_new(FunctionCallInfo fcinfo, char kind) {
   const int64_t book = book_arg(fcinfo);
@@ -112,12 +125,7 @@ Datum post_new(FunctionCallInfo fcinfo, char kind) {
                                    kind == 'H' ? ledger::hold_effect : ledger::posting_effect);
     session.post_claimed(book, journals, accounts);
   } else {
-    session.find_replays(book, journals);
-    raise_if_failed(j);
-    if (!j.replayed)
-      throw Error(state::kSerializationFailure, "idempotency key \"" + key +
-                                                    "\" is being written by a concurrent call; "
-                                                    "retry to replay it");
+    replay_taken_key(session, book, journals);
   }
   const std::string result = result_json(session, j, accounts);
   session.finish();
@@ -245,17 +253,24 @@ KHATA_FUNCTION(khata_reverse_journal) {
   j.ref = target_id;
   j.idempotency_key = key;
   for (const auto& leg : target->legs) j.legs.push_back({leg.account_id, -leg.amount});
+  // A repeat of a committed reversal replays; a reversal under another key is refused.
   session.find_replays(target->book_id, journals);
   raise_if_failed(j);
   if (!j.replayed) {
-    ledger::check_journal(j.legs, accounts);
-    j.effects = ledger::effects_of(j.legs, accounts, ledger::posting_effect);
-    session.post(target->book_id, journals, accounts, true, [&] {
-      if (const auto done = session.outcome_of(target_id))
-        throw Error(state::kAlreadyReversed, "journal " + std::to_string(target_id) +
-                                                 " is already reversed by journal " +
-                                                 std::to_string(done->first));
-    });
+    if (const auto done = session.outcome_of(target_id))
+      throw Error(state::kAlreadyReversed, "journal " + std::to_string(target_id) +
+                                               " is already reversed by journal " +
+                                               std::to_string(done->first));
+    // As post_journal: the journal is written first, so a concurrent call with the same key
+    // waits for this one and replays it, and one with another key is refused by the index
+    // that allows one reversal per journal.
+    if (session.claim(target->book_id, journals)) {
+      ledger::check_journal(j.legs, accounts);
+      j.effects = ledger::effects_of(j.legs, accounts, ledger::posting_effect);
+      session.post_claimed(target->book_id, journals, accounts);
+    } else {
+      replay_taken_key(session, target->book_id, journals);
+    }
   }
   const std::string result = result_json(session, j, accounts);
   session.finish();

@@ -363,36 +363,42 @@ ledger::Accounts read_accounts(int64_t book) {
   return accounts;
 }
 
-// Runs the journal insert. The keys were checked before the balance rows were locked, so a
-// unique violation means a concurrent call wrote the same key, or resolved or reversed the
-// same journal, first: the balances updated above must not stand, so the call fails whole.
-// A plain INSERT checks uniqueness while inserting; ON CONFLICT would probe each index twice.
+// A unique violation of a journal insert, told in the ledger's terms: the keys were checked
+// before the balance rows were locked, so it means a concurrent call wrote the same key, or
+// resolved or reversed the same journal, first. `single` is the journal when only one is
+// written. The balances updated before must not stand, so the call fails whole. Any other
+// error is thrown again as it is.
+[[noreturn]] void raise_insert_conflict(const PgError& e, const PendingJournal* single) {
+  const ErrorData* data = e.data();
+  if (data->sqlerrcode != ERRCODE_UNIQUE_VIOLATION || !data->constraint_name) throw e;
+  const std::string constraint = data->constraint_name;
+  if (constraint == "journals_ref" && single && single->kind == 'R')
+    throw Error(state::kAlreadyReversed,
+                "journal " + std::to_string(single->ref) + " was reversed by a concurrent call");
+  if (constraint == "journals_ref" && single)
+    throw Error(state::kHoldNotPending,
+                "hold " + std::to_string(single->ref) + " was resolved by a concurrent call");
+  if (constraint != "journals_idempotency") throw e;
+  const std::string detail = data->detail ? data->detail : "";
+  if (single)
+    throw Error(state::kSerializationFailure,
+                "idempotency key \"" + single->idempotency_key +
+                    "\" was written by a concurrent call; retry to replay it",
+                detail);
+  throw Error(state::kSerializationFailure,
+              "an idempotency key of this batch was written by a concurrent call; retry to "
+              "replay it",
+              detail);
+}
+
+// Runs the journal insert. A plain INSERT checks uniqueness while inserting; ON CONFLICT
+// would probe each index twice.
 uint64 insert_journals(Datum* values, const std::vector<PendingJournal>& journals,
                        const std::vector<size_t>& inserted) {
   try {
     return run(insert_plan, values);
   } catch (const PgError& e) {
-    const ErrorData* data = e.data();
-    if (data->sqlerrcode != ERRCODE_UNIQUE_VIOLATION || !data->constraint_name) throw;
-    const std::string constraint = data->constraint_name;
-    const PendingJournal* single = inserted.size() == 1 ? &journals[inserted[0]] : nullptr;
-    if (constraint == "journals_ref" && single && single->kind == 'R')
-      throw Error(state::kAlreadyReversed,
-                  "journal " + std::to_string(single->ref) + " was reversed by a concurrent call");
-    if (constraint == "journals_ref" && single)
-      throw Error(state::kHoldNotPending,
-                  "hold " + std::to_string(single->ref) + " was resolved by a concurrent call");
-    if (constraint != "journals_idempotency") throw;
-    const std::string detail = data->detail ? data->detail : "";
-    if (single)
-      throw Error(state::kSerializationFailure,
-                  "idempotency key \"" + single->idempotency_key +
-                      "\" was written by a concurrent call; retry to replay it",
-                  detail);
-    throw Error(state::kSerializationFailure,
-                "an idempotency key of this batch was written by a concurrent call; retry to "
-                "replay it",
-                detail);
+    raise_insert_conflict(e, inserted.size() == 1 ? &journals[inserted[0]] : nullptr);
   }
 }
 }  // namespace
@@ -861,7 +867,15 @@ bool LedgerSession::claim_one(int64_t book, PendingJournal& j) {
                           j.memo ? ' ' : 'n',
                           j.metadata_json ? ' ' : 'n',
                           '\0'};
-  if (run(claim_one_plan, values, nulls) == 0) return false;
+  // The claim skips a taken key; a reversal or hold outcome written first by another call
+  // (the journals_ref index) still raises.
+  uint64 rows = 0;
+  try {
+    rows = run(claim_one_plan, values, nulls);
+  } catch (const PgError& e) {
+    raise_insert_conflict(e, &j);
+  }
+  if (rows == 0) return false;
   j.journal_id = int8_column(0, 1);
   return true;
 }
