@@ -322,6 +322,31 @@ $$;
 COMMENT ON FUNCTION wallet.idempotency_store(text, text, jsonb) IS
   'Stores the response of the first request with this key and returns it.';
 
+-- For a handler that stores its response only once it has it (wallet.h_send_money): a
+-- request that stored one first, with the same key, wins.
+CREATE FUNCTION wallet.idempotency_keep(principal text, operation text, key text, response jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF key IS NULL THEN
+    RETURN response;
+  END IF;
+  INSERT INTO wallet.idempotent_responses AS r (principal, key, response)
+  VALUES (principal, operation || ':' || key, response)
+  ON CONFLICT ON CONSTRAINT idempotent_responses_pkey DO NOTHING;
+  IF FOUND THEN
+    RETURN response;
+  END IF;
+  RETURN (SELECT r.response FROM wallet.idempotent_responses r
+          WHERE r.principal = idempotency_keep.principal
+            AND r.key = idempotency_keep.operation || ':' || idempotency_keep.key);
+END
+$$;
+COMMENT ON FUNCTION wallet.idempotency_keep(text, text, text, jsonb) IS
+  'Stores response as the one for this principal, operation and Idempotency-Key and returns '
+  'it; when another request stored one first (a concurrent one is waited for), returns that.';
+
 CREATE FUNCTION wallet.next_transaction_ids(OUT public_id text, OUT transaction_id text)
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
 AS $$
