@@ -229,17 +229,15 @@ COMMENT ON FUNCTION wallet.user_name(wallet.users) IS 'First and last name.';
 CREATE FUNCTION wallet.wallet_json(u wallet.users) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+  s record := khata.spending_status(u.account_id);
 BEGIN
   RETURN (SELECT jsonb_build_object(
     'balance', wallet.taka(r.posted), 'availableBalance', wallet.taka(r.available),
     'pendingBalance', wallet.taka(r.pending), 'currency', r.currency,
-    'dailyLimit', wallet.taka(l.daily_limit), 'monthlyLimit', wallet.taka(l.monthly_limit),
-    'dailySpent', wallet.taka(khata.spent(u.account_id, 'day')),
-    'monthlySpent', wallet.taka(khata.spent(u.account_id, 'month')))
-  FROM khata.account_row(u.account_id) r
-  LEFT JOIN LATERAL (SELECT s.daily AS daily_limit, s.monthly AS monthly_limit
-                     FROM khata.spending_limits s
-                     WHERE s.book_id = r.book_id AND s.account_id = u.account_id) l ON true);
+    'dailyLimit', wallet.taka(s.daily_limit), 'monthlyLimit', wallet.taka(s.monthly_limit),
+    'dailySpent', wallet.taka(s.daily_spent), 'monthlySpent', wallet.taka(s.monthly_spent))
+  FROM khata.account_row(u.account_id) r);
 END
 $$;
 COMMENT ON FUNCTION wallet.wallet_json(wallet.users) IS
