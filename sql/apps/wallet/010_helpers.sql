@@ -96,11 +96,14 @@ BEGIN
     problem := 'Amount is required';
     RETURN;
   END IF;
-  IF jsonb_typeof(value) NOT IN ('number', 'string') OR (value #>> '{}') !~ '^\s*-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*$' THEN
+  IF jsonb_typeof(value) = 'number' THEN
+    n := value::numeric;  -- a JSON number is always a valid numeric
+  ELSIF jsonb_typeof(value) = 'string' AND (value #>> '{}') ~ '^\s*-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*$' THEN
+    n := (value #>> '{}')::numeric;
+  ELSE
     problem := 'Amount must be a number';
     RETURN;
   END IF;
-  n := (value #>> '{}')::numeric;
   IF n <= 0 THEN
     problem := 'Amount must be positive';
   ELSIF n * 100 <> trunc(n * 100) THEN
