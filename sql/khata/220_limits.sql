@@ -83,19 +83,59 @@ $$;
 COMMENT ON FUNCTION khata.spending_period(bigint, text, timestamptz) IS
   'The first day of the day or month containing a moment, in the book''s time zone.';
 
+CREATE FUNCTION khata.spending_status(account bigint, as_of timestamptz DEFAULT NULL,
+                                       OUT daily_limit bigint, OUT monthly_limit bigint,
+                                       OUT daily_spent bigint, OUT monthly_spent bigint)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  book bigint;
+BEGIN
+  -- One query: the account's book, the book's time zone (as khata.book_timezone), its caps
+  -- and both counters of the day and month containing as_of.
+  SELECT c.book_id, c.daily, c.monthly,
+         coalesce((SELECT s.spent FROM khata.spending s
+                   WHERE s.book_id = c.book_id AND s.account_id = spending_status.account
+                     AND s.period = 'day' AND s.period_start = c.local_day), 0),
+         coalesce((SELECT s.spent FROM khata.spending s
+                   WHERE s.book_id = c.book_id AND s.account_id = spending_status.account
+                     AND s.period = 'month'
+                     AND s.period_start = date_trunc('month', c.local_day)::date), 0)
+  INTO book, daily_limit, monthly_limit, daily_spent, monthly_spent
+  FROM (SELECT a.book_id, l.daily, l.monthly,
+               (coalesce(spending_status.as_of, pg_catalog.now())
+                  AT TIME ZONE coalesce(st.value, d.default_value, b.timezone, 'Asia/Dhaka'))::date
+                 AS local_day
+        FROM khata.accounts a
+        JOIN khata.books b ON b.id = a.book_id
+        LEFT JOIN khata.settings st ON st.book_id = a.book_id AND st.key = 'timezone'
+        LEFT JOIN khata.setting_definitions d ON d.key = 'timezone'
+        LEFT JOIN khata.spending_limits l ON l.book_id = a.book_id AND l.account_id = a.id
+        WHERE a.id = spending_status.account) c;
+  IF book IS NULL THEN
+    RAISE EXCEPTION 'no account %', account USING ERRCODE = 'P0002';
+  END IF;
+END
+$$;
+
+COMMENT ON FUNCTION khata.spending_status(bigint, timestamptz) IS
+  'An account''s daily and monthly caps (NULL = none) and what it has spent in the day and '
+  'month (of its book''s time zone) containing as_of (default now), read by one query.';
+
 CREATE FUNCTION khata.spent(account bigint, period text, as_of timestamptz DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  book bigint := khata.account_book(spent.account);
+  s record;
 BEGIN
-  RETURN coalesce(
-    (SELECT s.spent FROM khata.spending s
-     WHERE s.book_id = book AND s.account_id = spent.account AND s.period = spent.period
-       AND s.period_start = khata.spending_period(book, spent.period,
-                                                  coalesce(spent.as_of, pg_catalog.now()))), 0);
+  IF period IS DISTINCT FROM 'day' AND period IS DISTINCT FROM 'month' THEN
+    RAISE EXCEPTION 'period must be day or month, not "%"', period USING ERRCODE = '22023';
+  END IF;
+  s := khata.spending_status(account, as_of);
+  RETURN CASE period WHEN 'day' THEN s.daily_spent ELSE s.monthly_spent END;
 END
 $$;
 
@@ -109,43 +149,59 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  book bigint := khata.account_book(account);
   moment timestamptz := coalesce(at, pg_catalog.now());
-  -- The day in the book's time zone, read once for both periods (as khata.spending_period).
-  local_day date := (moment AT TIME ZONE khata.book_timezone(book))::date;
-  lim khata.spending_limits;
+  book bigint;
+  daily bigint;
+  monthly bigint;
   day_spent bigint;
   month_spent bigint;
 BEGIN
   IF amount IS NULL OR amount <= 0 THEN
     RAISE EXCEPTION 'amount to spend must be positive' USING ERRCODE = '22023';
   END IF;
-  SELECT * INTO lim FROM khata.spending_limits l
-  WHERE l.book_id = book AND l.account_id = account;
-
-  INSERT INTO khata.spending AS s (book_id, account_id, period, period_start, spent)
-  VALUES (book, account, 'day', local_day, amount)
-  ON CONFLICT ON CONSTRAINT spending_pkey DO UPDATE SET spent = s.spent + excluded.spent
-  RETURNING s.spent INTO day_spent;
-  IF day_spent > lim.daily THEN
-    RAISE EXCEPTION 'daily spending limit exceeded: % would make % of %', amount, day_spent, lim.daily
+  -- One statement: the account's book, time zone (as khata.book_timezone) and caps, and both
+  -- counters upserted, the day's row before the month's (every spend locks them in that order).
+  WITH c AS (
+    SELECT a.book_id, l.daily, l.monthly,
+           (moment AT TIME ZONE coalesce(st.value, d.default_value, b.timezone, 'Asia/Dhaka'))::date
+             AS local_day
+    FROM khata.accounts a
+    JOIN khata.books b ON b.id = a.book_id
+    LEFT JOIN khata.settings st ON st.book_id = a.book_id AND st.key = 'timezone'
+    LEFT JOIN khata.setting_definitions d ON d.key = 'timezone'
+    LEFT JOIN khata.spending_limits l ON l.book_id = a.book_id AND l.account_id = a.id
+    WHERE a.id = spend.account),
+  counted AS (
+    INSERT INTO khata.spending AS s (book_id, account_id, period, period_start, spent)
+    SELECT c.book_id, spend.account, p.period, p.period_start, spend.amount
+    FROM c, LATERAL (VALUES (1, 'day', c.local_day),
+                            (2, 'month', date_trunc('month', c.local_day)::date))
+              AS p(ord, period, period_start)
+    ORDER BY p.ord
+    ON CONFLICT ON CONSTRAINT spending_pkey DO UPDATE SET spent = s.spent + excluded.spent
+    RETURNING s.period, s.spent)
+  SELECT c.book_id, c.daily, c.monthly,
+         (SELECT n.spent FROM counted n WHERE n.period = 'day'),
+         (SELECT n.spent FROM counted n WHERE n.period = 'month')
+  INTO book, daily, monthly, day_spent, month_spent
+  FROM c;
+  IF book IS NULL THEN
+    RAISE EXCEPTION 'no account %', account USING ERRCODE = 'P0002';
+  END IF;
+  IF day_spent > daily THEN
+    RAISE EXCEPTION 'daily spending limit exceeded: % would make % of %', amount, day_spent, daily
       USING ERRCODE = '22K25',
             DETAIL = format('already spent today: %s', day_spent - amount);
   END IF;
-
-  INSERT INTO khata.spending AS s (book_id, account_id, period, period_start, spent)
-  VALUES (book, account, 'month', date_trunc('month', local_day)::date, amount)
-  ON CONFLICT ON CONSTRAINT spending_pkey DO UPDATE SET spent = s.spent + excluded.spent
-  RETURNING s.spent INTO month_spent;
-  IF month_spent > lim.monthly THEN
+  IF month_spent > monthly THEN
     RAISE EXCEPTION 'monthly spending limit exceeded: % would make % of %', amount, month_spent,
-      lim.monthly
+      monthly
       USING ERRCODE = '22K26',
             DETAIL = format('already spent this month: %s', month_spent - amount);
   END IF;
 
-  RETURN jsonb_build_object('daily_spent', day_spent, 'daily_limit', lim.daily,
-                            'monthly_spent', month_spent, 'monthly_limit', lim.monthly);
+  RETURN jsonb_build_object('daily_spent', day_spent, 'daily_limit', daily,
+                            'monthly_spent', month_spent, 'monthly_limit', monthly);
 END
 $$;
 

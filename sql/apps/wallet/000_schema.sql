@@ -11,14 +11,15 @@ LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  m numeric := 2821109907456;  -- 36^8
-  v numeric := (n::numeric * multiplier + offset_) % m;
+  -- numeric for the product, which can pass bigint; the digits of the remainder (< 36^8) in
+  -- bigint arithmetic, which costs far less than numeric in the loop.
+  v bigint := ((n::numeric * multiplier + offset_) % 2821109907456)::bigint;  -- 36^8
   digits text := '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
   result text := '';
 BEGIN
   FOR i IN 1..8 LOOP
     result := substr(digits, (v % 36)::int + 1, 1) || result;
-    v := trunc(v / 36);
+    v := v / 36;
   END LOOP;
   RETURN result;
 END

@@ -96,11 +96,14 @@ BEGIN
     problem := 'Amount is required';
     RETURN;
   END IF;
-  IF jsonb_typeof(value) NOT IN ('number', 'string') OR (value #>> '{}') !~ '^\s*-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*$' THEN
+  IF jsonb_typeof(value) = 'number' THEN
+    n := value::numeric;  -- a JSON number is always a valid numeric
+  ELSIF jsonb_typeof(value) = 'string' AND (value #>> '{}') ~ '^\s*-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*$' THEN
+    n := (value #>> '{}')::numeric;
+  ELSE
     problem := 'Amount must be a number';
     RETURN;
   END IF;
-  n := (value #>> '{}')::numeric;
   IF n <= 0 THEN
     problem := 'Amount must be positive';
   ELSIF n * 100 <> trunc(n * 100) THEN
@@ -229,17 +232,15 @@ COMMENT ON FUNCTION wallet.user_name(wallet.users) IS 'First and last name.';
 CREATE FUNCTION wallet.wallet_json(u wallet.users) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+  s record := khata.spending_status(u.account_id);
 BEGIN
   RETURN (SELECT jsonb_build_object(
     'balance', wallet.taka(r.posted), 'availableBalance', wallet.taka(r.available),
     'pendingBalance', wallet.taka(r.pending), 'currency', r.currency,
-    'dailyLimit', wallet.taka(l.daily_limit), 'monthlyLimit', wallet.taka(l.monthly_limit),
-    'dailySpent', wallet.taka(khata.spent(u.account_id, 'day')),
-    'monthlySpent', wallet.taka(khata.spent(u.account_id, 'month')))
-  FROM khata.account_row(u.account_id) r
-  LEFT JOIN LATERAL (SELECT s.daily AS daily_limit, s.monthly AS monthly_limit
-                     FROM khata.spending_limits s
-                     WHERE s.book_id = r.book_id AND s.account_id = u.account_id) l ON true);
+    'dailyLimit', wallet.taka(s.daily_limit), 'monthlyLimit', wallet.taka(s.monthly_limit),
+    'dailySpent', wallet.taka(s.daily_spent), 'monthlySpent', wallet.taka(s.monthly_spent))
+  FROM khata.account_row(u.account_id) r);
 END
 $$;
 COMMENT ON FUNCTION wallet.wallet_json(wallet.users) IS
@@ -321,6 +322,31 @@ END
 $$;
 COMMENT ON FUNCTION wallet.idempotency_store(text, text, jsonb) IS
   'Stores the response of the first request with this key and returns it.';
+
+-- For a handler that stores its response only once it has it (wallet.h_send_money): a
+-- request that stored one first, with the same key, wins.
+CREATE FUNCTION wallet.idempotency_keep(principal text, operation text, key text, response jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF key IS NULL THEN
+    RETURN response;
+  END IF;
+  INSERT INTO wallet.idempotent_responses AS r (principal, key, response)
+  VALUES (principal, operation || ':' || key, response)
+  ON CONFLICT ON CONSTRAINT idempotent_responses_pkey DO NOTHING;
+  IF FOUND THEN
+    RETURN response;
+  END IF;
+  RETURN (SELECT r.response FROM wallet.idempotent_responses r
+          WHERE r.principal = idempotency_keep.principal
+            AND r.key = idempotency_keep.operation || ':' || idempotency_keep.key);
+END
+$$;
+COMMENT ON FUNCTION wallet.idempotency_keep(text, text, text, jsonb) IS
+  'Stores response as the one for this principal, operation and Idempotency-Key and returns '
+  'it; when another request stored one first (a concurrent one is waited for), returns that.';
 
 CREATE FUNCTION wallet.next_transaction_ids(OUT public_id text, OUT transaction_id text)
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp

@@ -168,7 +168,6 @@ BEGIN
   END IF;
   -- A static call per operation: EXECUTE would parse and plan the call on every request.
   result := CASE operation
-    WHEN 'send_money' THEN wallet.do_send_money(req -> 'body', u)
     WHEN 'cash_out' THEN wallet.do_cash_out(req -> 'body', u)
     WHEN 'cash_in' THEN wallet.do_cash_in(req -> 'body', u)
     WHEN 'add_money' THEN wallet.do_add_money(req -> 'body', u)
@@ -202,70 +201,145 @@ END
 $$;
 COMMENT ON FUNCTION wallet.find_user(text) IS 'A consumer or agent by email or phone.';
 
--- Send money.
-CREATE FUNCTION wallet.do_send_money(b jsonb, u wallet.users) RETURNS jsonb
-LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-  e jsonb := wallet.amount_errors(b -> 'amount', 1000, 2500000) || wallet.description_errors(b);
-  r wallet.users;
-  amount bigint;
-  ids record;
-  p record;
-  t wallet.transactions;
-BEGIN
-  IF coalesce(btrim(b ->> 'recipientIdentifier'), '') = '' THEN
-    e := wallet.err('recipientIdentifier', 'Recipient phone number or email is required') || e;
-  END IF;
-  IF b ->> 'pin' IS NOT NULL AND b ->> 'pin' !~ '^[0-9]{4}$' THEN
-    e := e || wallet.err('pin', 'PIN must be 4 digits');
-  END IF;
-  IF jsonb_array_length(e) > 0 THEN
-    RETURN wallet.invalid(e);
-  END IF;
-  amount := (wallet.read_amount(b -> 'amount')).minor;
-  r := wallet.find_user(b ->> 'recipientIdentifier');
-  IF r.id IS NULL OR r.role <> 'CONSUMER' THEN
-    RETURN wallet.fail(404, 'Recipient not found');
-  END IF;
-  IF r.id = u.id THEN
-    RETURN wallet.fail(400, 'Cannot send money to yourself');
-  END IF;
-  IF r.status <> 'ACTIVE' THEN
-    RETURN wallet.fail(403, 'Recipient account is not active');
-  END IF;
-  ids := wallet.next_transaction_ids();
-  p := wallet.post_priced('send_money', amount,
-         jsonb_build_object('sender', u.account_id, 'receiver', r.account_id),
-         '{}', ids.transaction_id, coalesce(b ->> 'description', 'Send money'), true);
-  IF p.refusal IS NOT NULL THEN
-    RETURN p.refusal;
-  END IF;
-  t := wallet.record(ids.public_id, ids.transaction_id, 'SEND_MONEY', p.posted -> 'quote', (p.posted ->> 'journal_id')::bigint,
-                     u.id, r.id, NULL, b ->> 'description', NULL);
-  RETURN wallet.ok(200, 'Money sent successfully', jsonb_build_object(
-    'transaction', jsonb_build_object('id', t.public_id, 'transactionId', t.transaction_id,
-      'type', t.type, 'amount', wallet.taka(t.amount), 'fee', wallet.taka(t.fee),
-      'totalDeducted', wallet.taka(t.amount + t.fee), 'status', t.status,
-      'sender', jsonb_build_object('id', u.public_id, 'name', wallet.user_name(u)),
-      'receiver', jsonb_build_object('id', r.public_id, 'name', wallet.user_name(r), 'phone', r.phone),
-      'description', t.description, 'createdAt', wallet.ts(t.created_at)),
-    'wallet', wallet.balance_after(p.posted, u)));
-END
-$$;
-COMMENT ON FUNCTION wallet.do_send_money(jsonb, wallet.users) IS
-  'Send money from a consumer to another ACTIVE consumer (fee: free to ৳1,000, ৳5 to ৳5,000, ৳10 above).';
-
+-- Send money: the busiest route, in one body. One query reads the caller, the recipient, an
+-- earlier response under the same Idempotency-Key, the fee schedule and the platform account;
+-- the posting, the operation's row and the stored response are one subtransaction, so a
+-- concurrent request with the same key that stores its response first undoes this one.
 CREATE FUNCTION wallet.h_send_money(req jsonb) RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  c record := wallet.money_caller(req, ARRAY['CONSUMER']);
+  b jsonb := req -> 'body';
+  recipient text := b ->> 'recipientIdentifier';
+  -- Emails have an @ and phones never do (as wallet.find_user): one of the two is looked up.
+  recipient_email text := CASE WHEN strpos(recipient, '@') > 0 THEN lower(btrim(recipient)) END;
+  recipient_phone text := CASE WHEN strpos(recipient, '@') > 0 THEN NULL ELSE btrim(recipient) END;
+  idem_key text := nullif(req -> 'headers' ->> 'idempotency-key', '');
+  c record;
+  u wallet.users;
+  r wallet.users;
+  principal text;  -- as wallet.idempotent names the caller
+  amt record;
+  e jsonb := '[]';
+  ids record;
+  posted jsonb;
+  t wallet.transactions;
+  result jsonb;
+  conflict text;
 BEGIN
-  RETURN coalesce(c.refusal, wallet.idempotent(req, c.u, 'send_money'));
+  -- The caller as wallet.caller_user finds it, the recipient as wallet.find_user does.
+  SELECT x AS caller, ye AS by_email, yp AS by_phone, i.response AS prior, s.id AS schedule,
+         p.id AS platform
+  INTO c
+  FROM khata.books k
+  JOIN khata.fee_schedules s ON s.book_id = k.id AND s.code = 'wallet'
+  JOIN khata.accounts p ON p.book_id = k.id AND p.code = 'PLATFORM'
+  LEFT JOIN wallet.users x
+    ON req -> 'claims' ->> 'userType' IN ('Consumer', 'Agent')
+       AND x.public_id = req -> 'claims' ->> 'id'
+       AND x.role = CASE req -> 'claims' ->> 'userType' WHEN 'Agent' THEN 'AGENT' ELSE 'CONSUMER' END
+  LEFT JOIN wallet.users ye ON ye.email = recipient_email
+  LEFT JOIN wallet.users yp ON yp.phone = recipient_phone
+  LEFT JOIN wallet.idempotent_responses i
+    ON i.principal = 'user:' || x.public_id AND i.key = 'send_money:' || idem_key
+  WHERE k.code = 'wallet';
+  u := c.caller;
+  IF recipient_email IS NOT NULL THEN
+    r := c.by_email;
+  ELSE
+    r := c.by_phone;
+  END IF;
+
+  -- The refusals of wallet.money_caller for a consumer route.
+  IF u.id IS NULL THEN
+    RETURN wallet.fail(401, 'User authentication required');
+  ELSIF u.role <> 'CONSUMER' THEN
+    RETURN wallet.fail(403, 'Access denied. Consumer credentials required.');
+  ELSIF u.status <> 'ACTIVE' THEN
+    RETURN wallet.fail(403, 'Account is not active');
+  END IF;
+  IF length(idem_key) > 255 THEN
+    RETURN wallet.invalid(wallet.err('Idempotency-Key', 'Idempotency-Key must be at most 255 characters'));
+  END IF;
+  IF c.prior IS NOT NULL THEN
+    RETURN c.prior;
+  END IF;
+  principal := 'user:' || u.public_id;
+
+  -- The checks and their order are wallet.amount_errors and wallet.description_errors'.
+  IF coalesce(btrim(recipient), '') = '' THEN
+    e := wallet.err('recipientIdentifier', 'Recipient phone number or email is required');
+  END IF;
+  amt := wallet.read_amount(b -> 'amount');
+  IF amt.problem IS NOT NULL THEN
+    e := e || wallet.err('amount', amt.problem);
+  ELSIF amt.minor < 1000 THEN
+    e := e || wallet.err('amount', 'Minimum amount is ৳10');
+  ELSIF amt.minor > 2500000 THEN
+    e := e || wallet.err('amount', 'Maximum amount is ৳25,000');
+  END IF;
+  e := e || wallet.description_errors(b);
+  IF b ->> 'pin' IS NOT NULL AND b ->> 'pin' !~ '^[0-9]{4}$' THEN
+    e := e || wallet.err('pin', 'PIN must be 4 digits');
+  END IF;
+  IF jsonb_array_length(e) > 0 THEN
+    RETURN wallet.idempotency_keep(principal, 'send_money', idem_key, wallet.invalid(e));
+  END IF;
+  IF r.id IS NULL OR r.role <> 'CONSUMER' THEN
+    RETURN wallet.idempotency_keep(principal, 'send_money', idem_key, wallet.fail(404, 'Recipient not found'));
+  END IF;
+  IF r.id = u.id THEN
+    RETURN wallet.idempotency_keep(principal, 'send_money', idem_key,
+                                   wallet.fail(400, 'Cannot send money to yourself'));
+  END IF;
+  IF r.status <> 'ACTIVE' THEN
+    RETURN wallet.idempotency_keep(principal, 'send_money', idem_key,
+                                   wallet.fail(403, 'Recipient account is not active'));
+  END IF;
+
+  ids := wallet.next_transaction_ids();
+  BEGIN
+    posted := khata.post_priced(c.schedule, 'send_money', amt.minor,
+      jsonb_build_object('sender', u.account_id, 'receiver', r.account_id, 'platform', c.platform),
+      ids.transaction_id, '{}', coalesce(b ->> 'description', 'Send money'), NULL, NULL, true);
+    t := wallet.record(ids.public_id, ids.transaction_id, 'SEND_MONEY', posted -> 'quote',
+                       (posted ->> 'journal_id')::bigint, u.id, r.id, NULL, b ->> 'description', NULL);
+    result := wallet.ok(200, 'Money sent successfully', jsonb_build_object(
+      'transaction', jsonb_build_object('id', t.public_id, 'transactionId', t.transaction_id,
+        'type', t.type, 'amount', khata.format_amount(t.amount, 2),
+        'fee', khata.format_amount(t.fee, 2),
+        'totalDeducted', khata.format_amount(t.amount + t.fee, 2), 'status', t.status,
+        'sender', jsonb_build_object('id', u.public_id, 'name', u.first_name || ' ' || u.last_name),
+        'receiver', jsonb_build_object('id', r.public_id, 'name', r.first_name || ' ' || r.last_name,
+                                       'phone', r.phone),
+        'description', t.description, 'createdAt', wallet.ts(t.created_at)),
+      'wallet', wallet.balance_after(posted, u)));
+    IF idem_key IS NOT NULL THEN
+      INSERT INTO wallet.idempotent_responses (principal, key, response)
+      VALUES ('user:' || u.public_id, 'send_money:' || idem_key, result);
+    END IF;
+    RETURN result;
+  EXCEPTION
+    WHEN SQLSTATE '22K06' THEN result := wallet.fail(400, 'Insufficient balance');
+    WHEN SQLSTATE '22K25' THEN result := wallet.fail(400, 'Daily transaction limit exceeded');
+    WHEN SQLSTATE '22K26' THEN result := wallet.fail(400, 'Monthly transaction limit exceeded');
+    WHEN SQLSTATE '22K20' OR SQLSTATE '22K21' THEN
+      result := wallet.invalid(wallet.err('amount', 'Amount is outside the allowed range'));
+    WHEN unique_violation THEN
+      -- A request with the same key stored its response first: this one moved nothing.
+      GET STACKED DIAGNOSTICS conflict = CONSTRAINT_NAME;
+      IF conflict IS DISTINCT FROM 'idempotent_responses_pkey' THEN
+        RAISE;
+      END IF;
+      RETURN (SELECT i.response FROM wallet.idempotent_responses i
+              WHERE i.principal = 'user:' || u.public_id AND i.key = 'send_money:' || idem_key);
+  END;
+  RETURN wallet.idempotency_keep(principal, 'send_money', idem_key, result);
 END
 $$;
-COMMENT ON FUNCTION wallet.h_send_money(jsonb) IS 'POST /api/transactions/send-money (consumers).';
+COMMENT ON FUNCTION wallet.h_send_money(jsonb) IS
+  'POST /api/transactions/send-money (consumers): to another ACTIVE consumer (fee: free to '
+  '৳1,000, ৳5 to ৳5,000, ৳10 above), once per Idempotency-Key.';
 
 -- Cash out through an agent.
 CREATE FUNCTION wallet.do_cash_out(b jsonb, u wallet.users) RETURNS jsonb
