@@ -83,6 +83,21 @@ $$;
 COMMENT ON FUNCTION khata.spending_period(bigint, text, timestamptz) IS
   'The first day of the day or month containing a moment, in the book''s time zone.';
 
+-- What a spend of an account is counted against, read in one step by khata.spend and
+-- khata.spending_status: its book, the book's time zone (as khata.book_timezone: the
+-- `timezone` setting, else its default, else the book's own) and its caps.
+CREATE VIEW khata.spending_context AS
+SELECT a.id AS account_id, a.book_id, l.daily, l.monthly,
+       coalesce(st.value, d.default_value, b.timezone, 'Asia/Dhaka') AS timezone
+FROM khata.accounts a
+JOIN khata.books b ON b.id = a.book_id
+LEFT JOIN khata.settings st ON st.book_id = a.book_id AND st.key = 'timezone'
+LEFT JOIN khata.setting_definitions d ON d.key = 'timezone'
+LEFT JOIN khata.spending_limits l ON l.book_id = a.book_id AND l.account_id = a.id;
+COMMENT ON VIEW khata.spending_context IS
+  'Per account: its book, the time zone its days and months are counted in, and its daily and '
+  'monthly caps (NULL = none).';
+
 CREATE FUNCTION khata.spending_status(account bigint, as_of timestamptz DEFAULT NULL,
                                        OUT daily_limit bigint, OUT monthly_limit bigint,
                                        OUT daily_spent bigint, OUT monthly_spent bigint)
@@ -92,8 +107,8 @@ AS $$
 DECLARE
   book bigint;
 BEGIN
-  -- One query: the account's book, the book's time zone (as khata.book_timezone), its caps
-  -- and both counters of the day and month containing as_of.
+  -- One query: the account's context (khata.spending_context) and both counters of the day
+  -- and month containing as_of.
   SELECT c.book_id, c.daily, c.monthly,
          coalesce((SELECT s.spent FROM khata.spending s
                    WHERE s.book_id = c.book_id AND s.account_id = spending_status.account
@@ -103,16 +118,11 @@ BEGIN
                      AND s.period = 'month'
                      AND s.period_start = date_trunc('month', c.local_day)::date), 0)
   INTO book, daily_limit, monthly_limit, daily_spent, monthly_spent
-  FROM (SELECT a.book_id, l.daily, l.monthly,
-               (coalesce(spending_status.as_of, pg_catalog.now())
-                  AT TIME ZONE coalesce(st.value, d.default_value, b.timezone, 'Asia/Dhaka'))::date
+  FROM (SELECT x.book_id, x.daily, x.monthly,
+               (coalesce(spending_status.as_of, pg_catalog.now()) AT TIME ZONE x.timezone)::date
                  AS local_day
-        FROM khata.accounts a
-        JOIN khata.books b ON b.id = a.book_id
-        LEFT JOIN khata.settings st ON st.book_id = a.book_id AND st.key = 'timezone'
-        LEFT JOIN khata.setting_definitions d ON d.key = 'timezone'
-        LEFT JOIN khata.spending_limits l ON l.book_id = a.book_id AND l.account_id = a.id
-        WHERE a.id = spending_status.account) c;
+        FROM khata.spending_context x
+        WHERE x.account_id = spending_status.account) c;
   IF book IS NULL THEN
     RAISE EXCEPTION 'no account %', account USING ERRCODE = 'P0002';
   END IF;
@@ -159,18 +169,12 @@ BEGIN
   IF amount IS NULL OR amount <= 0 THEN
     RAISE EXCEPTION 'amount to spend must be positive' USING ERRCODE = '22023';
   END IF;
-  -- One statement: the account's book, time zone (as khata.book_timezone) and caps, and both
-  -- counters upserted, the day's row before the month's (every spend locks them in that order).
+  -- One statement: the account's context (khata.spending_context) and both counters
+  -- upserted, the day's row before the month's (every spend locks them in that order).
   WITH c AS (
-    SELECT a.book_id, l.daily, l.monthly,
-           (moment AT TIME ZONE coalesce(st.value, d.default_value, b.timezone, 'Asia/Dhaka'))::date
-             AS local_day
-    FROM khata.accounts a
-    JOIN khata.books b ON b.id = a.book_id
-    LEFT JOIN khata.settings st ON st.book_id = a.book_id AND st.key = 'timezone'
-    LEFT JOIN khata.setting_definitions d ON d.key = 'timezone'
-    LEFT JOIN khata.spending_limits l ON l.book_id = a.book_id AND l.account_id = a.id
-    WHERE a.id = spend.account),
+    SELECT x.book_id, x.daily, x.monthly, (moment AT TIME ZONE x.timezone)::date AS local_day
+    FROM khata.spending_context x
+    WHERE x.account_id = spend.account),
   counted AS (
     INSERT INTO khata.spending AS s (book_id, account_id, period, period_start, spent)
     SELECT c.book_id, spend.account, p.period, p.period_start, spend.amount

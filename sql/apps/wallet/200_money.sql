@@ -3,6 +3,25 @@
 -- the wallet's fee schedule, amount + fee counted against the sender's limits), recorded as one
 -- wallet.transactions row; a repeated Idempotency-Key returns the first response.
 
+-- The 400 answer to a priced posting the ledger or the limits refused.
+CREATE FUNCTION wallet.posting_refusal(code text) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RETURN CASE posting_refusal.code
+    WHEN '22K06' THEN wallet.fail(400, 'Insufficient balance')
+    WHEN '22K25' THEN wallet.fail(400, 'Daily transaction limit exceeded')
+    WHEN '22K26' THEN wallet.fail(400, 'Monthly transaction limit exceeded')
+    WHEN '22K20' THEN wallet.invalid(wallet.err('amount', 'Amount is outside the allowed range'))
+    WHEN '22K21' THEN wallet.invalid(wallet.err('amount', 'Amount is outside the allowed range'))
+  END;
+END
+$$;
+COMMENT ON FUNCTION wallet.posting_refusal(text) IS
+  'The response to a refused priced posting: overdraft (22K06) and the daily and monthly '
+  'limits (22K25, 22K26) are 400s, an amount outside the fee rule''s bounds (22K20, 22K21) a '
+  'validation error.';
+
 -- Posts a priced operation; a refusal of the ledger or of the limits becomes a 400 result.
 CREATE FUNCTION wallet.post_priced(operation text, amount bigint, accounts jsonb, context jsonb,
                                    journal_key text, memo text, count_spending boolean,
@@ -25,11 +44,9 @@ BEGIN
       accounts || jsonb_build_object('platform', platform), journal_key,
       context, memo, NULL, NULL, count_spending);
   EXCEPTION
-    WHEN SQLSTATE '22K06' THEN refusal := wallet.fail(400, 'Insufficient balance');
-    WHEN SQLSTATE '22K25' THEN refusal := wallet.fail(400, 'Daily transaction limit exceeded');
-    WHEN SQLSTATE '22K26' THEN refusal := wallet.fail(400, 'Monthly transaction limit exceeded');
-    WHEN SQLSTATE '22K20' OR SQLSTATE '22K21' THEN
-      refusal := wallet.invalid(wallet.err('amount', 'Amount is outside the allowed range'));
+    WHEN SQLSTATE '22K06' OR SQLSTATE '22K25' OR SQLSTATE '22K26' OR SQLSTATE '22K20'
+         OR SQLSTATE '22K21' THEN
+      refusal := wallet.posting_refusal(SQLSTATE);
   END;
 END
 $$;
@@ -320,11 +337,9 @@ BEGIN
     END IF;
     RETURN result;
   EXCEPTION
-    WHEN SQLSTATE '22K06' THEN result := wallet.fail(400, 'Insufficient balance');
-    WHEN SQLSTATE '22K25' THEN result := wallet.fail(400, 'Daily transaction limit exceeded');
-    WHEN SQLSTATE '22K26' THEN result := wallet.fail(400, 'Monthly transaction limit exceeded');
-    WHEN SQLSTATE '22K20' OR SQLSTATE '22K21' THEN
-      result := wallet.invalid(wallet.err('amount', 'Amount is outside the allowed range'));
+    WHEN SQLSTATE '22K06' OR SQLSTATE '22K25' OR SQLSTATE '22K26' OR SQLSTATE '22K20'
+         OR SQLSTATE '22K21' THEN
+      result := wallet.posting_refusal(SQLSTATE);
     WHEN unique_violation THEN
       -- A request with the same key stored its response first: this one moved nothing.
       GET STACKED DIAGNOSTICS conflict = CONSTRAINT_NAME;
