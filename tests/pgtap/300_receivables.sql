@@ -1,6 +1,6 @@
 -- Receivables: documents, payments, allocation, aging as of a date, status rules.
 BEGIN;
-SELECT plan(90);
+SELECT plan(92);
 
 -- Four books, named 1 to 4 here through pg_temp.book(n).
 CREATE TEMP TABLE book_ids AS
@@ -314,6 +314,40 @@ SELECT ok(NOT EXISTS (
               AND (has_function_privilege('public', p.oid, 'execute')
                    OR has_function_privilege('khata_api', p.oid, 'execute'))),
           'receivables_functions_are_not_executable_by_public_or_khata_api');
+
+-- A book the statistics have not seen, next to a large one (a tenant's first upload): a
+-- document read by its whole key goes through the unique index, and a party's documents
+-- through the party index, not an index that matches the book alone.
+SELECT khata.create_book('stats-large', 'a large book');
+SELECT khata.create_book('stats-new', 'a new book');
+INSERT INTO khata.documents (book_id, kind, party, number, document_date, due_date, amount,
+                             currency, status_since)
+SELECT khata.book_id('stats-large'), 'invoice', 'P' || (g % 500), 'N' || g, '2025-01-01',
+       '2025-02-01', 100, 'BDT', '2025-01-01'
+FROM generate_series(1, 20000) g;
+ANALYZE khata.documents;
+CREATE FUNCTION pg_temp.plan_of(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  line text;
+  plan text := '';
+BEGIN
+  FOR line IN EXECUTE 'EXPLAIN ' || query LOOP
+    plan := plan || line || E'\n';
+  END LOOP;
+  RETURN plan;
+END
+$$;
+SELECT matches(pg_temp.plan_of(format(
+  'SELECT * FROM khata.documents x WHERE x.book_id = %s AND x.kind = %L AND x.number = %L',
+  khata.book_id('stats-new'), 'bill', 'B-1')),
+  'documents_book_id_kind_number_key',
+  'a new book''s document by its key is read through the unique index');
+SELECT matches(pg_temp.plan_of(format(
+  'SELECT * FROM khata.documents x WHERE x.book_id = %s AND x.kind = %L AND x.party = %L '
+  'AND x.status IN (%L, %L) ORDER BY x.id',
+  khata.book_id('stats-new'), 'bill', 'C-1', 'open', 'partially_paid')),
+  'documents_party_idx',
+  'a new book''s documents of a party are read through the party index');
 
 SELECT * FROM finish();
 ROLLBACK;
