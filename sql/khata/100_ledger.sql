@@ -93,11 +93,12 @@ COMMENT ON TABLE khata.journals IS
 CREATE UNIQUE INDEX journals_idempotency ON khata.journals (book_id, idempotency_key);
 -- A journal is resolved or reversed at most once: the index refuses a second outcome.
 CREATE UNIQUE INDEX journals_ref ON khata.journals (ref) WHERE ref IS NOT NULL;
--- No fastupdate: with a pending list, every read of an account's journals scans the whole
--- list, and a transaction that posts and reads many (a bills upload of 10,000 documents)
--- went from 6 s to 229 s.
+-- fastupdate: a posting appends its entries to the index's pending list, merged into the tree
+-- in bulk (by vacuum, or the posting that fills the list), at a fraction of the cost of one
+-- tree insert per account. The list is kept short (1 MB) since every read of an account's
+-- journals scans it: account_history of a wallet with 263 legs takes 4 ms with a full list.
 CREATE INDEX journals_accounts ON khata.journals USING gin (account_ids)
-  WITH (fastupdate = off);
+  WITH (fastupdate = on, gin_pending_list_limit = 1024);
 CREATE INDEX journals_hold_expiry ON khata.journals (expires_at) WHERE kind = 'H';
 
 CREATE FUNCTION khata.refuse_journal_change() RETURNS trigger
