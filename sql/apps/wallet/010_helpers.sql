@@ -189,6 +189,18 @@ LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp
 AS $$ SELECT public.crypt(pw, public.gen_salt('bf', 10)) $$;
 COMMENT ON FUNCTION wallet.hash_password(text) IS 'A bcrypt hash of a password at cost 10.';
 
+-- The role of wallet.users a token's claims name: CONSUMER or AGENT, NULL for any other.
+CREATE FUNCTION wallet.claimed_role(req jsonb) RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RETURN CASE req -> 'claims' ->> 'userType' WHEN 'Consumer' THEN 'CONSUMER'
+                                               WHEN 'Agent' THEN 'AGENT' END;
+END
+$$;
+COMMENT ON FUNCTION wallet.claimed_role(jsonb) IS
+  'The users role a token''s userType claim names (Consumer, Agent), NULL for any other.';
+
 -- Who is calling: the user (consumer or agent) or admin that the token's claims name.
 CREATE FUNCTION wallet.caller_user(req jsonb) RETURNS wallet.users
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
@@ -197,9 +209,7 @@ DECLARE
   u wallet.users;
 BEGIN
   SELECT x.* INTO u FROM wallet.users x
-  WHERE req -> 'claims' ->> 'userType' IN ('Consumer', 'Agent')
-    AND x.public_id = req -> 'claims' ->> 'id'
-    AND x.role = CASE req -> 'claims' ->> 'userType' WHEN 'Agent' THEN 'AGENT' ELSE 'CONSUMER' END;
+  WHERE x.public_id = req -> 'claims' ->> 'id' AND x.role = wallet.claimed_role(req);
   RETURN u;
 END
 $$;

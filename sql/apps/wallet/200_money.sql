@@ -147,20 +147,33 @@ END
 $$;
 COMMENT ON FUNCTION wallet.description_errors(jsonb) IS 'Validation errors of an optional description.';
 
+-- The 401/403 answer to a caller of a money route, NULL when it is an ACTIVE user of the role.
+CREATE FUNCTION wallet.caller_refusal(u wallet.users, roles text[]) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF u.id IS NULL THEN
+    RETURN wallet.fail(401, 'User authentication required');
+  ELSIF NOT u.role = ANY (roles) THEN
+    RETURN wallet.fail(403, CASE WHEN roles = ARRAY['AGENT'] THEN 'Access denied. Agent credentials required.'
+                                 ELSE 'Access denied. Consumer credentials required.' END);
+  ELSIF u.status <> 'ACTIVE' THEN
+    RETURN wallet.fail(403, 'Account is not active');
+  END IF;
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION wallet.caller_refusal(wallet.users, text[]) IS
+  'The 401 (no user) or 403 (another role, not ACTIVE) result for a money route''s caller; '
+  'NULL when it may go on.';
+
 -- The caller for a money route: a 401/403 result in refusal unless an ACTIVE user of the role.
 CREATE FUNCTION wallet.money_caller(req jsonb, roles text[], OUT u wallet.users, OUT refusal jsonb)
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   u := wallet.caller_user(req);
-  IF u.id IS NULL THEN
-    refusal := wallet.fail(401, 'User authentication required');
-  ELSIF NOT u.role = ANY (roles) THEN
-    refusal := wallet.fail(403, CASE WHEN roles = ARRAY['AGENT'] THEN 'Access denied. Agent credentials required.'
-                                     ELSE 'Access denied. Consumer credentials required.' END);
-  ELSIF u.status <> 'ACTIVE' THEN
-    refusal := wallet.fail(403, 'Account is not active');
-  END IF;
+  refusal := wallet.caller_refusal(u, roles);
 END
 $$;
 COMMENT ON FUNCTION wallet.money_caller(jsonb, text[]) IS
@@ -252,9 +265,7 @@ BEGIN
   JOIN khata.fee_schedules s ON s.book_id = k.id AND s.code = 'wallet'
   JOIN khata.accounts p ON p.book_id = k.id AND p.code = 'PLATFORM'
   LEFT JOIN wallet.users x
-    ON req -> 'claims' ->> 'userType' IN ('Consumer', 'Agent')
-       AND x.public_id = req -> 'claims' ->> 'id'
-       AND x.role = CASE req -> 'claims' ->> 'userType' WHEN 'Agent' THEN 'AGENT' ELSE 'CONSUMER' END
+    ON x.public_id = req -> 'claims' ->> 'id' AND x.role = wallet.claimed_role(req)
   LEFT JOIN wallet.users ye ON ye.email = recipient_email
   LEFT JOIN wallet.users yp ON yp.phone = recipient_phone
   LEFT JOIN wallet.idempotent_responses i
@@ -267,13 +278,9 @@ BEGIN
     r := c.by_phone;
   END IF;
 
-  -- The refusals of wallet.money_caller for a consumer route.
-  IF u.id IS NULL THEN
-    RETURN wallet.fail(401, 'User authentication required');
-  ELSIF u.role <> 'CONSUMER' THEN
-    RETURN wallet.fail(403, 'Access denied. Consumer credentials required.');
-  ELSIF u.status <> 'ACTIVE' THEN
-    RETURN wallet.fail(403, 'Account is not active');
+  result := wallet.caller_refusal(u, ARRAY['CONSUMER']);
+  IF result IS NOT NULL THEN
+    RETURN result;
   END IF;
   IF length(idem_key) > 255 THEN
     RETURN wallet.invalid(wallet.err('Idempotency-Key', 'Idempotency-Key must be at most 255 characters'));
@@ -283,19 +290,10 @@ BEGIN
   END IF;
   principal := 'user:' || u.public_id;
 
-  -- The checks and their order are wallet.amount_errors and wallet.description_errors'.
   IF coalesce(btrim(recipient), '') = '' THEN
     e := wallet.err('recipientIdentifier', 'Recipient phone number or email is required');
   END IF;
-  amt := wallet.read_amount(b -> 'amount');
-  IF amt.problem IS NOT NULL THEN
-    e := e || wallet.err('amount', amt.problem);
-  ELSIF amt.minor < 1000 THEN
-    e := e || wallet.err('amount', 'Minimum amount is ৳10');
-  ELSIF amt.minor > 2500000 THEN
-    e := e || wallet.err('amount', 'Maximum amount is ৳25,000');
-  END IF;
-  e := e || wallet.description_errors(b);
+  e := e || wallet.amount_errors(b -> 'amount', 1000, 2500000) || wallet.description_errors(b);
   IF b ->> 'pin' IS NOT NULL AND b ->> 'pin' !~ '^[0-9]{4}$' THEN
     e := e || wallet.err('pin', 'PIN must be 4 digits');
   END IF;
@@ -314,6 +312,7 @@ BEGIN
                                    wallet.fail(403, 'Recipient account is not active'));
   END IF;
 
+  amt := wallet.read_amount(b -> 'amount');
   ids := wallet.next_transaction_ids();
   BEGIN
     posted := khata.post_priced(c.schedule, 'send_money', amt.minor,
@@ -323,12 +322,10 @@ BEGIN
                        (posted ->> 'journal_id')::bigint, u.id, r.id, NULL, b ->> 'description', NULL);
     result := wallet.ok(200, 'Money sent successfully', jsonb_build_object(
       'transaction', jsonb_build_object('id', t.public_id, 'transactionId', t.transaction_id,
-        'type', t.type, 'amount', khata.format_amount(t.amount, 2),
-        'fee', khata.format_amount(t.fee, 2),
-        'totalDeducted', khata.format_amount(t.amount + t.fee, 2), 'status', t.status,
-        'sender', jsonb_build_object('id', u.public_id, 'name', u.first_name || ' ' || u.last_name),
-        'receiver', jsonb_build_object('id', r.public_id, 'name', r.first_name || ' ' || r.last_name,
-                                       'phone', r.phone),
+        'type', t.type, 'amount', wallet.taka(t.amount), 'fee', wallet.taka(t.fee),
+        'totalDeducted', wallet.taka(t.amount + t.fee), 'status', t.status,
+        'sender', jsonb_build_object('id', u.public_id, 'name', wallet.user_name(u)),
+        'receiver', jsonb_build_object('id', r.public_id, 'name', wallet.user_name(r), 'phone', r.phone),
         'description', t.description, 'createdAt', wallet.ts(t.created_at)),
       'wallet', wallet.balance_after(posted, u)));
     IF idem_key IS NOT NULL THEN

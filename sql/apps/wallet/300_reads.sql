@@ -61,17 +61,11 @@ AS $$
 DECLARE
   c record;
   u wallet.users;
-  a record;
-  s record;
 BEGIN
-  -- The caller as wallet.caller_user finds it, with its last 5 transactions (as wallet.tx_json
-  -- writes them): the newest 5 it sent and the newest 5 it received, merged.
+  -- The caller as wallet.caller_user finds it, with its last 5 transactions: the newest 5 it
+  -- sent and the newest 5 it received, merged.
   SELECT x AS caller, (
-    SELECT coalesce(jsonb_agg(jsonb_build_object('id', t.public_id, 'transactionId', t.transaction_id,
-             'type', t.type, 'amount', khata.format_amount(t.amount, 2),
-             'fee', khata.format_amount(t.fee, 2), 'status', t.status, 'description', t.description,
-             'createdAt', to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-             ORDER BY t.created_at DESC, t.id DESC), '[]')
+    SELECT coalesce(jsonb_agg(wallet.tx_json(t) ORDER BY t.created_at DESC, t.id DESC), '[]')
     FROM wallet.transactions t
     WHERE t.id IN (SELECT m.id FROM (
                      (SELECT y.id, y.created_at FROM wallet.transactions y
@@ -82,24 +76,13 @@ BEGIN
                    ORDER BY m.created_at DESC, m.id DESC LIMIT 5)) AS recent
   INTO c
   FROM wallet.users x
-  WHERE req -> 'claims' ->> 'userType' IN ('Consumer', 'Agent')
-    AND x.public_id = req -> 'claims' ->> 'id'
-    AND x.role = CASE req -> 'claims' ->> 'userType' WHEN 'Agent' THEN 'AGENT' ELSE 'CONSUMER' END;
+  WHERE x.public_id = req -> 'claims' ->> 'id' AND x.role = wallet.claimed_role(req);
   u := c.caller;
   IF u.id IS NULL THEN
     RETURN wallet.fail(401, 'User authentication required');
   END IF;
-  -- The fields of wallet.wallet_json.
-  SELECT r.posted, r.available, r.pending, r.currency INTO a FROM khata.account_row(u.account_id) r;
-  s := khata.spending_status(u.account_id);
-  RETURN wallet.ok(200, 'Wallet information retrieved successfully', jsonb_build_object(
-    'balance', khata.format_amount(a.posted, 2), 'availableBalance', khata.format_amount(a.available, 2),
-    'pendingBalance', khata.format_amount(a.pending, 2),
-    'dailyLimit', khata.format_amount(s.daily_limit, 2),
-    'monthlyLimit', khata.format_amount(s.monthly_limit, 2),
-    'dailySpent', khata.format_amount(s.daily_spent, 2),
-    'monthlySpent', khata.format_amount(s.monthly_spent, 2), 'currency', a.currency,
-    'recentTransactions', c.recent));
+  RETURN wallet.ok(200, 'Wallet information retrieved successfully',
+    wallet.wallet_json(u) || jsonb_build_object('recentTransactions', c.recent));
 END
 $$;
 COMMENT ON FUNCTION wallet.h_wallet(jsonb) IS
