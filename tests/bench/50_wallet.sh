@@ -99,16 +99,22 @@ psql_super "$KHATA_PGPORT" khata -q \
   -c "\\copy c from '$WORK/wallet_claims.tsv'" \
   -c "update wallet_bench.consumers b set claims = c.claims from c where c.n = b.n"
 
-cat >"$WORK/wallet_send.lua" <<LUA
+# Both scripts load the tokens and number wrk's threads (tid).
+cat >"$WORK/wallet_common.lua" <<LUA
 dofile("$WORK/wallet_users.lua")
 LUA
-cat >>"$WORK/wallet_send.lua" <<'LUA'
--- Each thread numbers its requests; run tag, thread and number make the Idempotency-Key.
+cat >>"$WORK/wallet_common.lua" <<'LUA'
 local threads = 0
 function setup(thread)
   threads = threads + 1
   thread:set("tid", threads)
 end
+LUA
+cat >"$WORK/wallet_send.lua" <<LUA
+dofile("$WORK/wallet_common.lua")
+LUA
+cat >>"$WORK/wallet_send.lua" <<'LUA'
+-- Each thread numbers its requests; run tag, thread and number make the Idempotency-Key.
 function init(args)
   run = args[1] or "run"
   n = 0
@@ -126,14 +132,9 @@ request = function()
 end
 LUA
 cat >"$WORK/wallet_get.lua" <<LUA
-dofile("$WORK/wallet_users.lua")
+dofile("$WORK/wallet_common.lua")
 LUA
 cat >>"$WORK/wallet_get.lua" <<'LUA'
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
 function init(args)
   math.randomseed(os.time() * 100 + tid)
 end
