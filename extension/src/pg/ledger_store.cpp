@@ -391,6 +391,25 @@ ledger::Accounts read_accounts(int64_t book) {
               detail);
 }
 
+// Inserts a batch's journals when none of their keys is taken: true with the new ids in
+// SPI_tuptable. ON CONFLICT probes the key index twice per row (once to check, once to
+// insert), a plain INSERT once; a taken key undoes this insert and returns false.
+bool claim_by_plain_insert(Datum* values) {
+  Subtransaction attempt;
+  try {
+    run(insert_plan, values);
+  } catch (const PgError& e) {
+    const ErrorData* data = e.data();
+    const bool key_taken = data->sqlerrcode == ERRCODE_UNIQUE_VIOLATION && data->constraint_name &&
+                           std::string_view(data->constraint_name) == "journals_idempotency";
+    attempt.rollback();
+    if (!key_taken) throw;
+    return false;
+  }
+  attempt.release();
+  return true;
+}
+
 // Runs the journal insert. A plain INSERT checks uniqueness while inserting; ON CONFLICT
 // would probe each index twice.
 uint64 insert_journals(Datum* values, const std::vector<PendingJournal>& journals,
@@ -815,6 +834,12 @@ bool LedgerSession::insert(int64_t book, std::vector<PendingJournal>& journals, 
         throw Error("XX000", "journal insert returned " + std::to_string(rows) + " rows for " +
                                  std::to_string(inserted.size()));
       for (uint64 r = 0; r < rows; ++r) journals[inserted[r]].journal_id = int8_column(r, 1);
+      return true;
+    }
+    // Keys are rarely taken: a plain insert, in a subtransaction of its own, checks each
+    // key once. Only when one is taken is the insert undone and the claim below made.
+    if (claim_by_plain_insert(values)) {
+      for (uint64 r = 0; r < inserted.size(); ++r) journals[inserted[r]].journal_id = int8_column(r, 1);
       return true;
     }
     // A claim returns only the journals it wrote: a key that is taken is skipped. Keys are
