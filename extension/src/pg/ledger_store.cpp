@@ -839,7 +839,8 @@ bool LedgerSession::insert(int64_t book, std::vector<PendingJournal>& journals, 
     // Keys are rarely taken: a plain insert, in a subtransaction of its own, checks each
     // key once. Only when one is taken is the insert undone and the claim below made.
     if (claim_by_plain_insert(values)) {
-      for (uint64 r = 0; r < inserted.size(); ++r) journals[inserted[r]].journal_id = int8_column(r, 1);
+      for (uint64 r = 0; r < inserted.size(); ++r)
+        journals[inserted[r]].journal_id = int8_column(r, 1);
       return true;
     }
     // A claim returns only the journals it wrote: a key that is taken is skipped. Keys are
