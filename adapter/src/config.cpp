@@ -1,8 +1,10 @@
 #include "config.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <iostream>
+#include <thread>
 
 #include "rate_limit.h"
 
@@ -84,7 +86,8 @@ const std::vector<Option>& options() {
        "libpq connection string of a streaming replica: read-only routes run there, and on "
        "--db while it cannot be reached (none)",
        [](const std::string& v, Config& c) { return !(c.replica_conninfo = v).empty(); }},
-      {"--threads", "KHATAD_THREADS", "N worker threads, one database connection each (2)",
+      {"--threads", "KHATAD_THREADS",
+       "N worker threads, one database connection each (two per core)",
        integer(&Config::threads, 1, 256)},
       {"--mount", "KHATAD_MOUNTS",
        "APP=/PREFIX; repeatable, the variable comma-separated "
@@ -148,6 +151,11 @@ const std::vector<Option>& options() {
 }
 
 }  // namespace
+
+int default_threads() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores == 0 ? 2 : static_cast<int>(std::clamp(2 * cores, 2U, 256U));
+}
 
 std::string usage() {
   std::string text = "usage: khatad [options]   (each option also reads the variable named)\n";

@@ -9,10 +9,15 @@
 
 namespace khatad {
 
+// Two worker threads per core (at least 2): each holds a request until its database call
+// returns, so two per core keep the cores busy while some wait on a commit; more only add
+// backends taking turns on the same cores.
+int default_threads();
+
 struct Config {
   std::string listen_host = "127.0.0.1";
   int listen_port = 8080;
-  int threads = 2;
+  int threads = default_threads();
   std::string conninfo = "host=127.0.0.1 port=54320 dbname=khata user=khatad";
   std::string replica_conninfo;  // a streaming replica for read-only routes; "" for none
   std::map<std::string, std::string> mounts;  // app -> prefix; the rest are at /APP
