@@ -363,15 +363,22 @@ ledger::Accounts read_accounts(int64_t book) {
   return accounts;
 }
 
+// The unique index a journal insert violated, "" for any other error.
+std::string_view violated_index(const PgError& e) {
+  const ErrorData* data = e.data();
+  if (data->sqlerrcode != ERRCODE_UNIQUE_VIOLATION || !data->constraint_name) return {};
+  return data->constraint_name;
+}
+
 // A unique violation of a journal insert, told in the ledger's terms: the keys were checked
 // before the balance rows were locked, so it means a concurrent call wrote the same key, or
 // resolved or reversed the same journal, first. `single` is the journal when only one is
 // written. The balances updated before must not stand, so the call fails whole. Any other
 // error is thrown again as it is.
 [[noreturn]] void raise_insert_conflict(const PgError& e, const PendingJournal* single) {
+  const std::string_view constraint = violated_index(e);
+  if (constraint.empty()) throw e;
   const ErrorData* data = e.data();
-  if (data->sqlerrcode != ERRCODE_UNIQUE_VIOLATION || !data->constraint_name) throw e;
-  const std::string constraint = data->constraint_name;
   if (constraint == "journals_ref" && single && single->kind == 'R')
     throw Error(state::kAlreadyReversed,
                 "journal " + std::to_string(single->ref) + " was reversed by a concurrent call");
@@ -399,9 +406,7 @@ bool claim_by_plain_insert(Datum* values) {
   try {
     run(insert_plan, values);
   } catch (const PgError& e) {
-    const ErrorData* data = e.data();
-    const bool key_taken = data->sqlerrcode == ERRCODE_UNIQUE_VIOLATION && data->constraint_name &&
-                           std::string_view(data->constraint_name) == "journals_idempotency";
+    const bool key_taken = violated_index(e) == "journals_idempotency";
     attempt.rollback();
     if (!key_taken) throw;
     return false;
