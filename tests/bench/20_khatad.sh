@@ -32,6 +32,7 @@ request = function()
   return wrk.format("GET", "/bench/accounts/" .. math.random(1, 10000))
 end
 LUA
+settle
 wrk -c 32 -t 2 -d "${BENCH_SECONDS}s" --latency -s "$WORK/read_one_row.lua" "$KHATA_URL" \
   >"$WORK/wrk.out" 2>&1 || { cat "$WORK/wrk.out" >&2; die "wrk failed"; }
 khatad_rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$WORK/wrk.out")
@@ -80,6 +81,7 @@ request = function()
   return wrk.format("POST", "/bench/journals", {["Content-Type"] = "application/json"}, body)
 end
 LUA
+settle
 wrk -c 32 -t 2 -d "${BENCH_SECONDS}s" --latency -s "$WORK/post_journal.lua" "$KHATA_URL" \
   >"$WORK/wrk_post.out" 2>&1 || { cat "$WORK/wrk_post.out" >&2; die "wrk failed"; }
 post_rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$WORK/wrk_post.out")

@@ -8,6 +8,7 @@ BILLER=$(cat "$WORK/bills_biller")
 
 # upload_ms VERSION: milliseconds of one upload of the file for that month.
 upload_ms() {
+  settle
   psql_super "$KHATA_PGPORT" khata -v biller="$BILLER" -v version="$1" 2>&1 <<'SQL' |
 \timing on
 \set QUIET on

@@ -151,6 +151,7 @@ LUA
 # records req/s as NAME and prints it with p50 and p99.
 wallet_wrk() {
   local name=$1 conns=$2 script=$3 out="$WORK/$1.wrk" rps p50 p99 non2xx socket
+  settle
   wrk -c "$conns" -t 2 -d "${BENCH_SECONDS}s" --timeout 10s --latency -s "$script" "$KHATA_URL" \
     -- "$name-$(date +%s%N)" >"$out" 2>&1 || { cat "$out" >&2; die "wrk $name failed"; }
   rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$out")
