@@ -8,7 +8,9 @@ CREATE FUNCTION khata.post_priced(
   effective_at timestamptz DEFAULT NULL, count_spending boolean DEFAULT true)
 RETURNS jsonb
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+-- Every read is by key: without sequential scans, a plan made while khata.journals was
+-- nearly empty (a new book) cannot scan it on every posting as it grows.
+SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
 AS $$
 DECLARE
   book bigint;

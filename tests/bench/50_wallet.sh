@@ -52,6 +52,7 @@ $$;
 SQL
 [ "$(psql_super "$KHATA_PGPORT" khata -tAc "select count(*) from wallet_bench.consumers")" = \
   "$WALLET_CONSUMERS" ] || die "the bench consumers were not created"
+psql_super "$KHATA_PGPORT" khata -q -c "VACUUM ANALYZE"
 
 # What the wallet holds in total: every user's wallet and the platform's.
 wallet_total() {
