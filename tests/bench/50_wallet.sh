@@ -52,6 +52,8 @@ $$;
 SQL
 [ "$(psql_super "$KHATA_PGPORT" khata -tAc "select count(*) from wallet_bench.consumers")" = \
   "$WALLET_CONSUMERS" ] || die "the bench consumers were not created"
+# Every run measures from the same statistics: taken now, with wallet.idempotent_responses
+# still empty, rather than whenever autovacuum first gets to the tables mid-run.
 psql_super "$KHATA_PGPORT" khata -q -c "VACUUM ANALYZE"
 
 # What the wallet holds in total: every user's wallet and the platform's.
