@@ -1,6 +1,6 @@
 -- The core ledger: books, accounts, post_journal, idempotency, holds, reversal, batch, reads.
 BEGIN;
-SELECT plan(82);
+SELECT plan(85);
 
 SELECT khata.create_book('t-ledger', 'Ledger test') AS book \gset
 SELECT khata.create_account(:book, 'CASH', 'Cash in bank', 'asset', 'BDT') AS cash \gset
@@ -185,6 +185,15 @@ SELECT (khata.post_journal(:book, 'slots-4-in', format('[{"account": "CASH", "de
           -> 'balances' -> 1 ->> 'posted')::bigint AS slotted_posted \gset
 SELECT is(:slotted_posted::bigint, (SELECT posted FROM khata.balance(:w2)),
   'a credit to an account split into slots returns the total of all its slots');
+SELECT ok(EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+                    AND classid = x'6b686174'::int::oid AND objsubid = 2 AND granted),
+  'a backend that wrote a slot holds its stripe as a session advisory lock');
+SELECT pg_advisory_unlock_all();
+SELECT lives_ok(format($$ SELECT khata.post_journal(%s, 'slots-4-again', '[{"account": "CASH", "debit": 100}, {"account": %s, "credit": 100}]') $$, :book, :w2),
+  'a posting after the stripe was released');
+SELECT ok(EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+                    AND classid = x'6b686174'::int::oid AND objsubid = 2 AND granted),
+  'a stripe released by pg_advisory_unlock_all is claimed again by the next posting');
 SELECT khata.set_account_slots(:w2, 1);
 SELECT lives_ok(format($$ SELECT khata.post_journal(%s, 'slots-1', '[{"account": %s, "debit": 100}, {"account": "CASH", "credit": 100}]') $$, :book, :w2),
   'a posting after the slots are folded back locks the one row left');
