@@ -9,6 +9,8 @@ CREATE TABLE khata.setting_definitions (
   description text NOT NULL,
   public boolean NOT NULL DEFAULT false,
   default_value text,
+  -- A number's most decimal places: 2 for an amount in taka that becomes whole poisha.
+  max_scale int CHECK (max_scale >= 0),
   CHECK (min_value IS NULL OR max_value IS NULL OR min_value <= max_value)
 );
 
@@ -34,30 +36,33 @@ INSERT INTO khata.setting_definitions (key, kind, description, public) VALUES
 
 CREATE FUNCTION khata.define_setting(
   key text, kind text, description text, min_value numeric DEFAULT NULL,
-  max_value numeric DEFAULT NULL, public boolean DEFAULT false, default_value text DEFAULT NULL)
+  max_value numeric DEFAULT NULL, public boolean DEFAULT false, default_value text DEFAULT NULL,
+  max_scale int DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   INSERT INTO khata.setting_definitions AS d
-    (key, kind, description, min_value, max_value, public, default_value)
+    (key, kind, description, min_value, max_value, public, default_value, max_scale)
   VALUES (define_setting.key, define_setting.kind, define_setting.description,
           define_setting.min_value, define_setting.max_value, define_setting.public,
-          define_setting.default_value)
+          define_setting.default_value, define_setting.max_scale)
   ON CONFLICT ON CONSTRAINT setting_definitions_pkey DO UPDATE
     SET kind = excluded.kind, description = excluded.description,
         min_value = excluded.min_value, max_value = excluded.max_value,
-        public = excluded.public, default_value = excluded.default_value;
+        public = excluded.public, default_value = excluded.default_value,
+        max_scale = excluded.max_scale;
   IF default_value IS NOT NULL THEN
     PERFORM khata.validate_setting(key, default_value);
   END IF;
 END
 $$;
 
-COMMENT ON FUNCTION khata.define_setting(text, text, text, numeric, numeric, boolean, text) IS
+COMMENT ON FUNCTION khata.define_setting(text, text, text, numeric, numeric, boolean, text, int) IS
   'Declares a setting key (apps call it from their install scripts): its kind (number, '
-  'integer, boolean, text, timezone), range, description, public flag and default.';
+  'integer, boolean, text, timezone), range, description, public flag, default and, for a '
+  'number, its most decimal places.';
 
 CREATE FUNCTION khata.validate_setting(key text, value text)
 RETURNS text
@@ -96,6 +101,10 @@ BEGIN
       USING ERRCODE = '22K30';
   END IF;
   n := btrim(value)::numeric;
+  IF scale(n) > d.max_scale THEN
+    RAISE EXCEPTION 'setting % must have at most % decimal places, not %', key, d.max_scale, value
+      USING ERRCODE = '22K30';
+  END IF;
   IF n < d.min_value OR n > d.max_value THEN
     RAISE EXCEPTION 'setting % must be between % and %, not %', key,
       coalesce(d.min_value::text, '-infinity'), coalesce(d.max_value::text, 'infinity'), value

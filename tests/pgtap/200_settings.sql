@@ -1,12 +1,13 @@
 -- khata settings: definitions, validation, typed reads, defaults.
 BEGIN;
-SELECT plan(16);
+SELECT plan(19);
 
 SELECT khata.create_book('settings-test', 'Settings test') AS book \gset
 SELECT khata.define_setting('agent_commission_rate', 'number',
   'Commission percentage for agent cash out operations', 0, 100, false, '1.5');
 SELECT khata.define_setting('maintenance_mode', 'boolean', 'Refuse new transactions', NULL, NULL, true, 'false');
 SELECT khata.define_setting('max_retries', 'integer', 'Retries', 0, 10);
+SELECT khata.define_setting('tier_fee', 'number', 'A fee in taka', 0, NULL, false, '0', 2);
 
 SELECT is(khata.setting(:book, 'agent_commission_rate'), '1.5',
   'an unset key reads as its definition''s default');
@@ -20,6 +21,12 @@ SELECT throws_ok(format($$ SELECT khata.set_setting(%s, 'agent_commission_rate',
 SELECT throws_ok(format($$ SELECT khata.set_setting(%s, 'agent_commission_rate', '150') $$, :book),
   '22K30', 'setting agent_commission_rate must be between 0 and 100, not 150', 'a rate must be in range');
 SELECT is(khata.setting(:book, 'agent_commission_rate'), '2.5', 'a refused value changes nothing');
+SELECT throws_ok(format($$ SELECT khata.set_setting(%s, 'tier_fee', '0.005') $$, :book),
+  '22K30', 'setting tier_fee must have at most 2 decimal places, not 0.005',
+  'a number with a max_scale refuses more decimal places');
+SELECT is((khata.set_setting(:book, 'tier_fee', '2.50')).value, '2.50', 'and takes as many as it allows');
+SELECT throws_ok($$ SELECT khata.define_setting('bad_scale', 'number', 'x', NULL, NULL, false, NULL, -1) $$,
+  '23514', NULL, 'max_scale cannot be negative');
 SELECT throws_ok(format($$ SELECT khata.set_setting(%s, 'max_retries', '2.5') $$, :book),
   '22K30', NULL, 'an integer key refuses a fraction');
 SELECT throws_ok(format($$ SELECT khata.set_setting(%s, 'maintenance_mode', 'yes') $$, :book),

@@ -217,8 +217,9 @@ BEGIN
     'Commission percentage for agent cash out operations', 0, 100, false, '1.5');
   PERFORM khata.define_setting('bank_transfer_fee_rate', 'number',
     'Bank transfer fee percentage for consumers', 0, 100, false, '1.5');
+  -- In taka, read by the send-money rule's first tier: at most 2 decimals, whole poisha.
   PERFORM khata.define_setting('send_money_fee_tier1', 'number',
-    'Send money fee for amounts ৳0-৳1000', 0, NULL, false, '0');
+    'Send money fee for amounts ৳0-৳1000', 0, NULL, false, '0', 2);
   PERFORM khata.define_setting('app_version', 'text', 'Version of the client apps', NULL, NULL, true, '1.0.0');
   PERFORM khata.define_setting('maintenance_mode', 'boolean', 'Whether the service is in maintenance', NULL, NULL, true, 'false');
   PERFORM khata.set_setting(book, 'agent_commission_rate', '1.5', 'Commission percentage for agent cash out operations');
@@ -230,7 +231,7 @@ BEGIN
   schedule := khata.create_fee_schedule(book, 'wallet', 'UIU Cash');
   PERFORM khata.set_fee_rules(schedule, 'send_money', $r$[
     {"name": "send_money", "min_amount": 1000, "max_amount": 2500000,
-     "tiers": [{"up_to": 100000, "flat": 0},
+     "tiers": [{"up_to": 100000, "flat": {"setting": "send_money_fee_tier1", "multiply_by": 100}},
                {"above": 100000, "up_to": 500000, "flat": 500},
                {"above": 500000, "flat": 1000}]}]$r$);
   PERFORM khata.set_fee_rules(schedule, 'cash_out', $r$[

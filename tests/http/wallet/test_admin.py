@@ -139,3 +139,22 @@ def test_commission_rate_setting_changes_cash_out_commission(base_url):
         assert a.balance() == 1020
     finally:
         admin.put('/api/admin/config/agent_commission_rate', json={'value': '1.5'})
+
+
+def test_send_money_fee_tier1_setting_prices_sends_up_to_1000(base_url):
+    admin = new_admin(base_url)
+    r = admin.put('/api/admin/config/send_money_fee_tier1', json={'value': '0.005'})
+    assert r.status_code == 400, r.text
+    assert r.json()['errors'][0]['field'] == 'value' and 'decimal places' in r.json()['errors'][0]['message']
+    assert admin.get('/api/admin/config/send_money_fee_tier1').json()['data']['config']['value'] == '0'
+    try:
+        assert admin.put('/api/admin/config/send_money_fee_tier1', json={'value': '2.5'}).status_code == 200
+        s, r_ = new_consumer(base_url, fund=2000), new_consumer(base_url)
+        r = s.post('/api/transactions/send-money', json={'recipientIdentifier': r_.phone, 'amount': 1000})
+        assert r.status_code == 200, r.text
+        t = r.json()['data']['transaction']
+        assert t['fee'] == 2.5 and t['totalDeducted'] == 1002.5
+        r = s.post('/api/transactions/send-money', json={'recipientIdentifier': r_.phone, 'amount': 1001})
+        assert r.json()['data']['transaction']['fee'] == 5, 'the tiers above 1,000 keep their fees'
+    finally:
+        admin.put('/api/admin/config/send_money_fee_tier1', json={'value': '0'})
