@@ -370,3 +370,22 @@ END
 $$;
 COMMENT ON FUNCTION wallet.next_transaction_ids() IS
   'A fresh transaction''s public id (8 characters) and transaction id (TXN, date, sequence).';
+
+-- The errors of a query's startDate and endDate, each named by its own field.
+CREATE FUNCTION wallet.date_errors(q jsonb) RETURNS jsonb
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  e jsonb := '[]';
+BEGIN
+  IF q ->> 'startDate' IS NOT NULL AND NOT wallet.is_timestamp(q ->> 'startDate') THEN
+    e := e || wallet.err('startDate', 'Start date must be an ISO 8601 date-time');
+  END IF;
+  IF q ->> 'endDate' IS NOT NULL AND NOT wallet.is_timestamp(q ->> 'endDate') THEN
+    e := e || wallet.err('endDate', 'End date must be an ISO 8601 date-time');
+  END IF;
+  RETURN e;
+END
+$$;
+COMMENT ON FUNCTION wallet.date_errors(jsonb) IS
+  'Validation errors of startDate and endDate (ISO 8601), empty when both are fine or absent.';

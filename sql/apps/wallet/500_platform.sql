@@ -111,9 +111,8 @@ DECLARE
 BEGIN
   IF wallet.admin_refusal(req) IS NOT NULL THEN RETURN wallet.admin_refusal(req); END IF;
   IF pg.problem IS NOT NULL THEN RETURN wallet.invalid(pg.problem); END IF;
-  IF (q ->> 'startDate' IS NOT NULL AND NOT wallet.is_timestamp(q ->> 'startDate'))
-     OR (q ->> 'endDate' IS NOT NULL AND NOT wallet.is_timestamp(q ->> 'endDate')) THEN
-    RETURN wallet.invalid(wallet.err('startDate', 'Dates must be ISO 8601'));
+  IF jsonb_array_length(wallet.date_errors(q)) > 0 THEN
+    RETURN wallet.invalid(wallet.date_errors(q));
   END IF;
   WITH f AS (
     SELECT row_number() OVER (ORDER BY e.created_at, e.journal_id, e.ord) AS id, e.*

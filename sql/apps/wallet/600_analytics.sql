@@ -4,20 +4,24 @@ CREATE FUNCTION wallet.date_range(q jsonb, OUT from_at timestamptz, OUT to_at ti
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-  IF (q ->> 'startDate' IS NOT NULL AND NOT wallet.is_timestamp(q ->> 'startDate'))
-     OR (q ->> 'endDate' IS NOT NULL AND NOT wallet.is_timestamp(q ->> 'endDate')) THEN
-    problem := wallet.err('startDate', 'Dates must be ISO 8601');
+  problem := wallet.date_errors(q);
+  IF jsonb_array_length(problem) > 0 THEN
     RETURN;
   END IF;
+  problem := NULL;
   to_at := coalesce((q ->> 'endDate')::timestamptz, now());
   IF q ->> 'endDate' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
     to_at := to_at + interval '1 day';  -- a bare end date includes that whole day
   END IF;
   from_at := coalesce((q ->> 'startDate')::timestamptz, to_at - interval '30 days');
+  IF q ->> 'startDate' IS NOT NULL AND q ->> 'endDate' IS NOT NULL AND from_at >= to_at THEN
+    problem := wallet.err('endDate', 'End date must not be before start date');
+  END IF;
 END
 $$;
 COMMENT ON FUNCTION wallet.date_range(jsonb) IS
-  'startDate/endDate of an analytics query (default: the last 30 days), or the validation error.';
+  'startDate/endDate of an analytics query (default: the last 30 days), or the validation '
+  'errors (a date that is not ISO 8601, an end before the start).';
 
 CREATE FUNCTION wallet.since(period text) RETURNS timestamptz
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp

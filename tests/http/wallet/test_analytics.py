@@ -28,3 +28,16 @@ def test_analytics_validate_their_query(base_url):
     assert r.status_code == 200 and r.json()['data']['groupBy'] == 'month'
     c = new_consumer(base_url)
     assert c.get('/api/admin/analytics/dashboard').status_code == 401
+
+
+def test_analytics_name_the_date_at_fault(base_url):
+    admin = new_admin(base_url)
+    r = admin.get('/api/admin/analytics/revenue', params={'startDate': '2026-01-01', 'endDate': 'nope'})
+    assert r.status_code == 400 and [e['field'] for e in r.json()['errors']] == ['endDate']
+    r = admin.get('/api/admin/analytics/transactions', params={'startDate': '2026-02-01', 'endDate': '2026-01-01'})
+    assert r.status_code == 400
+    assert r.json()['errors'] == [{'field': 'endDate', 'message': 'End date must not be before start date'}]
+    r = admin.get('/api/admin/platform-wallet/transactions', params={'startDate': 'soon'})
+    assert r.status_code == 400 and [e['field'] for e in r.json()['errors']] == ['startDate']
+    r = admin.get('/api/admin/analytics/revenue', params={'startDate': '2026-01-01', 'endDate': '2026-01-01'})
+    assert r.status_code == 200, 'a bare end date includes its whole day'
