@@ -18,8 +18,9 @@ AS $$
     GROUP BY h.journal_id, h.effective_at),
   e AS (
     SELECT j.*, t.transaction_id AS txid, t.type AS tx_type, t.sender_id, t.receiver_id, t.agent_id,
-           t.metadata AS tx_meta, x.ord, x.kind, x.signed
+           t.metadata AS tx_meta, jn.metadata -> 'quote' AS quote, x.ord, x.kind, x.signed
     FROM j LEFT JOIN wallet.transactions t ON t.journal_id = j.journal_id
+    LEFT JOIN khata.journals jn ON jn.id = t.journal_id
     CROSS JOIN LATERAL (VALUES
       (1, 'FEE_COLLECTED', t.fee),
       (2, 'COMMISSION_PAID', -t.commission),
@@ -43,8 +44,12 @@ AS $$
            WHEN 'BONUS_GIVEN' THEN 'Welcome bonus given to new user'
            WHEN 'CASHBACK_GIVEN' THEN 'Cashback given to user'
            ELSE coalesce(e.memo, 'Settlement') END,
-         jsonb_strip_nulls(jsonb_build_object('transactionType', e.tx_type, 'feeRate', e.tx_meta -> 'feeRate',
-                                              'agentCode', e.tx_meta ->> 'agentCode')),
+         -- The rates as numbers, as the operation's quote priced it (exact decimals in text).
+         jsonb_strip_nulls(jsonb_build_object('transactionType', e.tx_type) || CASE e.kind
+           WHEN 'FEE_COLLECTED' THEN jsonb_build_object('feeRate', (e.quote ->> 'percent')::numeric)
+           WHEN 'COMMISSION_PAID' THEN jsonb_build_object('agentCode', e.tx_meta ->> 'agentCode',
+             'commissionRate', (e.quote -> 'commissions' -> 0 ->> 'percent')::numeric)
+           ELSE '{}' END),
          e.effective_at
   FROM e
   WINDOW w AS (PARTITION BY e.journal_id ORDER BY e.ord)

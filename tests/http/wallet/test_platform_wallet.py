@@ -17,6 +17,8 @@ def test_cash_out_shows_fee_and_commission_entries_with_balances(base_url):
     assert round(fee['balanceAfter'] - fee['balanceBefore'], 2) == 18.5
     assert com['balanceBefore'] == fee['balanceAfter']
     assert com['balanceAfter'] == platform_balance() / 100 or com['balanceAfter'] <= fee['balanceAfter']
+    assert fee['metadata'] == {'transactionType': 'CASH_OUT', 'feeRate': 1.85}
+    assert com['metadata'] == {'transactionType': 'CASH_OUT', 'agentCode': a.agent_code, 'commissionRate': 1.5}
 
 
 def test_stats_and_revenue_summary_agree_with_the_ledger(base_url):
