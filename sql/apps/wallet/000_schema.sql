@@ -190,12 +190,13 @@ CREATE TABLE wallet.idempotent_responses (
   principal text NOT NULL,
   key text NOT NULL,
   response jsonb,
+  request jsonb,  -- the first request's body: a retry must send the same one
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (principal, key)
 );
 COMMENT ON TABLE wallet.idempotent_responses IS
   'The first response to a money-moving request per user and Idempotency-Key, returned again '
-  'on a retry.';
+  'on a retry with the same body (409 for another body).';
 
 -- The book, its accounts and pricing.
 DO $$

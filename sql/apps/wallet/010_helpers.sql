@@ -294,30 +294,49 @@ AS $$
 $$;
 COMMENT ON FUNCTION wallet.admin_json(wallet.admins) IS 'An admin''s profile (never the hash).';
 
--- Idempotency-Key: claim(principal, key) returns the stored response of an earlier request
--- (NULL when this request is the first; it then holds the key until it commits).
-CREATE FUNCTION wallet.idempotency_claim(principal text, key text) RETURNS jsonb
+-- What a request with an Idempotency-Key already used gets: the first response when it sent
+-- the same body (a retry), else 409. Reusing a key for another request would otherwise answer
+-- it with a response about a different operation, and move nothing.
+CREATE FUNCTION wallet.idempotent_replay(response jsonb, first_request jsonb, request jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF first_request IS DISTINCT FROM request THEN
+    RETURN wallet.fail(409, 'Idempotency-Key was already used with a different request');
+  END IF;
+  RETURN response;
+END
+$$;
+COMMENT ON FUNCTION wallet.idempotent_replay(jsonb, jsonb, jsonb) IS
+  'The stored response for a retry with the same body, else a 409 naming the reused key.';
+
+-- Idempotency-Key: claim(principal, key, request) returns what an earlier request with the key
+-- left (wallet.idempotent_replay), NULL when this request is the first; it then holds the key
+-- until it commits.
+CREATE FUNCTION wallet.idempotency_claim(principal text, key text, request jsonb) RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  stored jsonb;
+  stored wallet.idempotent_responses;
 BEGIN
   IF key IS NULL THEN
     RETURN NULL;
   END IF;
-  INSERT INTO wallet.idempotent_responses (principal, key) VALUES (principal, key)
+  INSERT INTO wallet.idempotent_responses (principal, key, request)
+  VALUES (principal, key, idempotency_claim.request)
   ON CONFLICT ON CONSTRAINT idempotent_responses_pkey DO NOTHING;
   IF FOUND THEN
     RETURN NULL;
   END IF;
-  SELECT r.response INTO stored FROM wallet.idempotent_responses r
+  SELECT * INTO stored FROM wallet.idempotent_responses r
   WHERE r.principal = idempotency_claim.principal AND r.key = idempotency_claim.key;
-  RETURN stored;
+  RETURN wallet.idempotent_replay(stored.response, stored.request, idempotency_claim.request);
 END
 $$;
-COMMENT ON FUNCTION wallet.idempotency_claim(text, text) IS
-  'Claims an Idempotency-Key for a principal: NULL when this is its first use, else the '
-  'response stored for it (a concurrent first use is waited for).';
+COMMENT ON FUNCTION wallet.idempotency_claim(text, text, jsonb) IS
+  'Claims an Idempotency-Key for a principal: NULL when this is its first use, else what the '
+  'earlier use left for this request (a concurrent first use is waited for).';
 
 CREATE FUNCTION wallet.idempotency_store(principal text, key text, response jsonb) RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
@@ -335,28 +354,33 @@ COMMENT ON FUNCTION wallet.idempotency_store(text, text, jsonb) IS
 
 -- For a handler that stores its response only once it has it (wallet.h_send_money): a
 -- request that stored one first, with the same key, wins.
-CREATE FUNCTION wallet.idempotency_keep(principal text, operation text, key text, response jsonb)
+CREATE FUNCTION wallet.idempotency_keep(principal text, operation text, key text, request jsonb,
+                                        response jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+  stored wallet.idempotent_responses;
 BEGIN
   IF key IS NULL THEN
     RETURN response;
   END IF;
-  INSERT INTO wallet.idempotent_responses AS r (principal, key, response)
-  VALUES (principal, operation || ':' || key, response)
+  INSERT INTO wallet.idempotent_responses AS r (principal, key, response, request)
+  VALUES (principal, operation || ':' || key, response, idempotency_keep.request)
   ON CONFLICT ON CONSTRAINT idempotent_responses_pkey DO NOTHING;
   IF FOUND THEN
     RETURN response;
   END IF;
-  RETURN (SELECT r.response FROM wallet.idempotent_responses r
-          WHERE r.principal = idempotency_keep.principal
-            AND r.key = idempotency_keep.operation || ':' || idempotency_keep.key);
+  SELECT * INTO stored FROM wallet.idempotent_responses r
+  WHERE r.principal = idempotency_keep.principal
+    AND r.key = idempotency_keep.operation || ':' || idempotency_keep.key;
+  RETURN wallet.idempotent_replay(stored.response, stored.request, idempotency_keep.request);
 END
 $$;
-COMMENT ON FUNCTION wallet.idempotency_keep(text, text, text, jsonb) IS
-  'Stores response as the one for this principal, operation and Idempotency-Key and returns '
-  'it; when another request stored one first (a concurrent one is waited for), returns that.';
+COMMENT ON FUNCTION wallet.idempotency_keep(text, text, text, jsonb, jsonb) IS
+  'Stores response as the one for this principal, operation, Idempotency-Key and request body '
+  'and returns it; when another request stored one first (a concurrent one is waited for), '
+  'returns what wallet.idempotent_replay makes of it.';
 
 CREATE FUNCTION wallet.next_transaction_ids(OUT public_id text, OUT transaction_id text)
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp

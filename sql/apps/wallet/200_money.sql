@@ -192,7 +192,7 @@ BEGIN
   IF key IS NOT NULL AND length(key) > 255 THEN
     RETURN wallet.invalid(wallet.err('Idempotency-Key', 'Idempotency-Key must be at most 255 characters'));
   END IF;
-  prior := wallet.idempotency_claim(principal, operation || ':' || key);
+  prior := wallet.idempotency_claim(principal, operation || ':' || key, req -> 'body');
   IF prior IS NOT NULL THEN
     RETURN prior;
   END IF;
@@ -263,7 +263,8 @@ DECLARE
   conflict text;
 BEGIN
   -- The caller as wallet.caller_user finds it, the recipient as wallet.find_user does.
-  SELECT x AS caller, ye AS by_email, yp AS by_phone, i.response AS prior, s.id AS schedule,
+  SELECT x AS caller, ye AS by_email, yp AS by_phone, i.response AS prior,
+         i.request AS prior_request, s.id AS schedule,
          p.id AS platform
   INTO c
   FROM khata.books k
@@ -293,7 +294,7 @@ BEGIN
     RETURN wallet.invalid(wallet.err('Idempotency-Key', 'Idempotency-Key must be at most 255 characters'));
   END IF;
   IF c.prior IS NOT NULL THEN
-    RETURN c.prior;
+    RETURN wallet.idempotent_replay(c.prior, c.prior_request, b);
   END IF;
   principal := 'user:' || u.public_id;
 
@@ -305,17 +306,17 @@ BEGIN
     e := e || wallet.err('pin', 'PIN must be 4 digits');
   END IF;
   IF jsonb_array_length(e) > 0 THEN
-    RETURN wallet.idempotency_keep(principal, 'send_money', idem_key, wallet.invalid(e));
+    RETURN wallet.idempotency_keep(principal, 'send_money', idem_key, b, wallet.invalid(e));
   END IF;
   IF r.id IS NULL OR r.role <> 'CONSUMER' THEN
-    RETURN wallet.idempotency_keep(principal, 'send_money', idem_key, wallet.fail(404, 'Recipient not found'));
+    RETURN wallet.idempotency_keep(principal, 'send_money', idem_key, b, wallet.fail(404, 'Recipient not found'));
   END IF;
   IF r.id = u.id THEN
-    RETURN wallet.idempotency_keep(principal, 'send_money', idem_key,
+    RETURN wallet.idempotency_keep(principal, 'send_money', idem_key, b,
                                    wallet.fail(400, 'Cannot send money to yourself'));
   END IF;
   IF r.status <> 'ACTIVE' THEN
-    RETURN wallet.idempotency_keep(principal, 'send_money', idem_key,
+    RETURN wallet.idempotency_keep(principal, 'send_money', idem_key, b,
                                    wallet.fail(403, 'Recipient account is not active'));
   END IF;
 
@@ -336,8 +337,8 @@ BEGIN
         'description', t.description, 'createdAt', wallet.ts(t.created_at)),
       'wallet', wallet.balance_after(posted, u)));
     IF idem_key IS NOT NULL THEN
-      INSERT INTO wallet.idempotent_responses (principal, key, response)
-      VALUES ('user:' || u.public_id, 'send_money:' || idem_key, result);
+      INSERT INTO wallet.idempotent_responses (principal, key, response, request)
+      VALUES ('user:' || u.public_id, 'send_money:' || idem_key, result, b);
     END IF;
     RETURN result;
   EXCEPTION
@@ -350,10 +351,10 @@ BEGIN
       IF conflict IS DISTINCT FROM 'idempotent_responses_pkey' THEN
         RAISE;
       END IF;
-      RETURN (SELECT i.response FROM wallet.idempotent_responses i
+      RETURN (SELECT wallet.idempotent_replay(i.response, i.request, b) FROM wallet.idempotent_responses i
               WHERE i.principal = 'user:' || u.public_id AND i.key = 'send_money:' || idem_key);
   END;
-  RETURN wallet.idempotency_keep(principal, 'send_money', idem_key, result);
+  RETURN wallet.idempotency_keep(principal, 'send_money', idem_key, b, result);
 END
 $$;
 COMMENT ON FUNCTION wallet.h_send_money(jsonb) IS

@@ -118,6 +118,43 @@ def test_idempotency_key_replays_the_first_response_and_moves_nothing(base_url):
     assert s.balance() == 850
 
 
+def test_idempotency_key_reused_with_another_body_is_409_and_moves_nothing(base_url):
+    s, r_ = new_consumer(base_url, fund=1000), new_consumer(base_url)
+    key = str(uuid.uuid4())
+    body = {'recipientIdentifier': r_.email, 'amount': 100}
+    first = s.post('/api/transactions/send-money', json=body, headers={'Idempotency-Key': key})
+    assert first.status_code == 200
+    r = s.post('/api/transactions/send-money', json=dict(body, amount=99), headers={'Idempotency-Key': key})
+    assert r.status_code == 409, r.text
+    assert r.json() == {'success': False, 'message': 'Idempotency-Key was already used with a different request'}
+    assert s.balance() == 950 and r_.balance() == 150
+    # The same body in another key order is the same request: a retry.
+    again = s.post('/api/transactions/send-money', json={'amount': 100, 'recipientIdentifier': r_.email},
+                   headers={'Idempotency-Key': key})
+    assert again.status_code == 200 and again.json() == first.json()
+    # A refused request keeps its key too: its retry gets the same error, another body a 409.
+    bad = str(uuid.uuid4())
+    r = s.post('/api/transactions/send-money', json=dict(body, amount=5), headers={'Idempotency-Key': bad})
+    assert r.status_code == 400
+    assert s.post('/api/transactions/send-money', json=dict(body, amount=5),
+                  headers={'Idempotency-Key': bad}).json() == r.json()
+    assert s.post('/api/transactions/send-money', json=body, headers={'Idempotency-Key': bad}).status_code == 409
+    assert s.balance() == 950
+
+
+def test_cash_out_idempotency_key_replays_and_refuses_another_body(base_url):
+    c, a = new_consumer(base_url, fund=1000), new_agent(base_url)
+    key = str(uuid.uuid4())
+    body = {'agentCode': a.agent_code, 'amount': 100}
+    first = c.post('/api/transactions/cash-out', json=body, headers={'Idempotency-Key': key})
+    assert first.status_code == 200, first.text
+    again = c.post('/api/transactions/cash-out', json=body, headers={'Idempotency-Key': key})
+    assert again.status_code == 200 and again.json() == first.json()
+    r = c.post('/api/transactions/cash-out', json=dict(body, amount=200), headers={'Idempotency-Key': key})
+    assert r.status_code == 409 and r.json()['message'] == 'Idempotency-Key was already used with a different request'
+    assert round(c.balance(), 2) == 948.15
+
+
 # Cash out
 def test_cash_out_1000_worked_example(base_url):
     c, a = new_consumer(base_url, fund=1000), new_agent(base_url)
