@@ -373,11 +373,20 @@ AS $$
 DECLARE
   q jsonb := coalesce(req -> 'query', '{}');
   pg record := wallet.page_args(q, 20);
+  e jsonb := coalesce(pg.problem, '[]');
   total bigint;
   items jsonb;
 BEGIN
   IF wallet.admin_refusal(req) IS NOT NULL THEN RETURN wallet.admin_refusal(req); END IF;
-  IF pg.problem IS NOT NULL THEN RETURN wallet.invalid(pg.problem); END IF;
+  -- An unknown filter value is a mistake to report, not a filter that matches nothing.
+  IF q ->> 'status' IS NOT NULL AND q ->> 'status' NOT IN ('ACTIVE', 'INACTIVE', 'SUSPENDED') THEN
+    e := e || wallet.err('status', 'Unknown biller status');
+  END IF;
+  IF q ->> 'billType' IS NOT NULL AND q ->> 'billType' NOT IN
+     ('ELECTRICITY', 'GAS', 'WATER', 'INTERNET', 'MOBILE', 'TV', 'ORGANIZATION') THEN
+    e := e || wallet.err('billType', 'Unknown bill type');
+  END IF;
+  IF jsonb_array_length(e) > 0 THEN RETURN wallet.invalid(e); END IF;
   WITH f AS (SELECT * FROM wallet.billers b
              WHERE (q ->> 'status' IS NULL OR b.status = q ->> 'status')
                AND (q ->> 'billType' IS NULL OR b.bill_type = q ->> 'billType')
@@ -391,21 +400,33 @@ BEGIN
       'totalPages', ceil(total::numeric / pg.lim)::int)));
 END
 $$;
-COMMENT ON FUNCTION wallet.h_admin_billers(jsonb) IS 'GET /api/admin/billers: every biller, by status, type and name.';
+COMMENT ON FUNCTION wallet.h_admin_billers(jsonb) IS
+  'GET /api/admin/billers: every biller, by status, type and name; an unknown status or type is a 400.';
 
 CREATE FUNCTION wallet.h_admin_biller(req jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   bl wallet.billers;
+  stats jsonb;
 BEGIN
   IF wallet.admin_refusal(req) IS NOT NULL THEN RETURN wallet.admin_refusal(req); END IF;
   SELECT * INTO bl FROM wallet.billers x WHERE x.public_id = req -> 'params' ->> 'id';
   IF NOT FOUND THEN RETURN wallet.fail(404, 'Biller not found'); END IF;
-  RETURN wallet.ok(200, 'Biller retrieved successfully', jsonb_build_object('biller', wallet.admin_biller_json(bl)));
+  -- Revenue is what completed payments brought the biller: their amounts (a bill payment
+  -- carries no fee); a payment not completed moved no money to it.
+  SELECT jsonb_build_object('totalPayments', count(*),
+           'completedPayments', count(*) FILTER (WHERE t.status = 'COMPLETED'),
+           'totalRevenue', wallet.taka(coalesce(sum(t.amount) FILTER (WHERE t.status = 'COMPLETED'), 0)::bigint))
+  INTO stats
+  FROM wallet.bill_payments p JOIN wallet.transactions t ON t.id = p.transaction_id
+  WHERE p.biller_id = bl.id;
+  RETURN wallet.ok(200, 'Biller details retrieved successfully',
+    jsonb_build_object('biller', wallet.admin_biller_json(bl), 'statistics', stats));
 END
 $$;
-COMMENT ON FUNCTION wallet.h_admin_biller(jsonb) IS 'GET /api/admin/billers/:id.';
+COMMENT ON FUNCTION wallet.h_admin_biller(jsonb) IS
+  'GET /api/admin/billers/:id: the biller and its payment statistics (all, completed, revenue).';
 
 CREATE FUNCTION wallet.h_admin_biller_update(req jsonb) RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -416,6 +437,10 @@ DECLARE
   bl wallet.billers;
 BEGIN
   IF wallet.admin_refusal(req) IS NOT NULL THEN RETURN wallet.admin_refusal(req); END IF;
+  -- status is checked here, not in biller_errors: an update may set it, a new biller is always ACTIVE.
+  IF b ? 'status' AND coalesce(b ->> 'status', '') NOT IN ('ACTIVE', 'INACTIVE', 'SUSPENDED') THEN
+    e := e || wallet.err('status', 'Status must be ACTIVE, INACTIVE or SUSPENDED');
+  END IF;
   IF jsonb_array_length(e) > 0 THEN RETURN wallet.invalid(e); END IF;
   SELECT * INTO bl FROM wallet.billers x WHERE x.public_id = req -> 'params' ->> 'id';
   IF NOT FOUND THEN RETURN wallet.fail(404, 'Biller not found'); END IF;
@@ -428,12 +453,13 @@ BEGIN
     contact_phone = CASE WHEN b ? 'contactPhone' THEN b ->> 'contactPhone' ELSE x.contact_phone END,
     description = CASE WHEN b ? 'description' THEN b ->> 'description' ELSE x.description END,
     logo_url = CASE WHEN b ? 'logoUrl' THEN b ->> 'logoUrl' ELSE x.logo_url END,
-    updated_at = now()
+    status = coalesce(b ->> 'status', x.status), updated_at = now()
   WHERE x.id = bl.id RETURNING * INTO bl;
   RETURN wallet.ok(200, 'Biller updated successfully', jsonb_build_object('biller', wallet.admin_biller_json(bl)));
 END
 $$;
-COMMENT ON FUNCTION wallet.h_admin_biller_update(jsonb) IS 'PUT /api/admin/billers/:id: changes the fields sent.';
+COMMENT ON FUNCTION wallet.h_admin_biller_update(jsonb) IS
+  'PUT /api/admin/billers/:id: changes the fields sent, status included.';
 
 CREATE FUNCTION wallet.set_biller_status(req jsonb, new_status text, message text) RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp

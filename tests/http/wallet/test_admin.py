@@ -110,6 +110,90 @@ def test_billers_crud_and_delete_deactivates(base_url):
     assert admin.get('/api/admin/billers/NOSUCHID').status_code == 404
 
 
+def new_biller(admin, bill_type='WATER', name='Test Biller'):
+    code = 'TST-' + uuid.uuid4().hex[:8].upper()
+    r = admin.post('/api/admin/billers', json={'name': f'{name} {code}', 'billerCode': code,
+                                               'billType': bill_type})
+    assert r.status_code == 201, r.text
+    return r.json()['data']['biller']
+
+
+def validation_error(*errors):
+    return {'success': False, 'message': 'Validation error',
+            'errors': [{'field': f, 'message': m} for f, m in errors]}
+
+
+def test_biller_details_count_payments_and_completed_revenue(base_url):
+    admin, c = new_admin(base_url), new_consumer(base_url, fund=1000)
+    bid = new_biller(admin)['id']
+    r = admin.get(f'/api/admin/billers/{bid}')
+    assert r.status_code == 200, r.text
+    assert r.json()['message'] == 'Biller details retrieved successfully'
+    assert r.json()['data']['statistics'] == {'totalPayments': 0, 'completedPayments': 0, 'totalRevenue': 0}
+    for amount in (850, 100.25, 10):
+        r = c.post('/api/transactions/pay-bill', json={'billerId': bid, 'accountNumber': '1234567890',
+                                                        'amount': amount})
+        assert r.status_code == 201, r.text
+    # A payment that is not completed counts as a payment, not as revenue.
+    run_sql(f"UPDATE wallet.transactions SET status = 'PENDING' WHERE transaction_id = '{r.json()['data']['transactionId']}'")
+    r = admin.get(f'/api/admin/billers/{bid}')
+    assert r.status_code == 200, r.text
+    d = r.json()['data']
+    assert d['statistics'] == {'totalPayments': 3, 'completedPayments': 2, 'totalRevenue': 950.25}
+    assert (d['biller']['id'], d['biller']['totalPayments']) == (bid, 3)
+    assert set(d['biller']) >= {'name', 'billerCode', 'billType', 'status', 'balance', 'contactEmail',
+                                'contactPhone', 'description', 'logoUrl', 'createdAt', 'updatedAt'}
+    assert admin.get('/api/admin/billers/NOSUCHID').json() == {'success': False, 'message': 'Biller not found'}
+
+
+def test_biller_update_sets_a_valid_status_and_refuses_an_unknown_one(base_url):
+    admin, c = new_admin(base_url), new_consumer(base_url)
+    biller = new_biller(admin)
+    bid = biller['id']
+    r = admin.put(f'/api/admin/billers/{bid}', json={'status': 'SUSPENDED', 'description': 'Paused'})
+    assert r.status_code == 200, r.text
+    assert r.json()['message'] == 'Biller updated successfully'
+    assert (r.json()['data']['biller']['status'], r.json()['data']['biller']['description']) == ('SUSPENDED', 'Paused')
+    assert admin.get(f'/api/admin/billers/{bid}').json()['data']['biller']['status'] == 'SUSPENDED'
+    assert c.get('/api/transactions/billers', params={'search': biller['name']}).json()['data']['total'] == 0
+    bad_status = ('status', 'Status must be ACTIVE, INACTIVE or SUSPENDED')
+    for status in ('BOGUS', 'active', '', None, 1):
+        r = admin.put(f'/api/admin/billers/{bid}', json={'status': status})
+        assert (r.status_code, r.json()) == (400, validation_error(bad_status)), status
+    r = admin.put(f'/api/admin/billers/{bid}', json={'status': 'BOGUS', 'name': 'X'})
+    assert (r.status_code, r.json()) == (400, validation_error(('name', 'Name must be 2-255 characters'), bad_status))
+    r = admin.get(f'/api/admin/billers/{bid}').json()['data']['biller']
+    assert (r['status'], r['name']) == ('SUSPENDED', biller['name'])
+    r = admin.put(f'/api/admin/billers/{bid}', json={'status': 'ACTIVE'})
+    assert r.status_code == 200 and r.json()['data']['biller']['status'] == 'ACTIVE'
+    assert c.get('/api/transactions/billers', params={'search': biller['name']}).json()['data']['total'] == 1
+    assert admin.put('/api/admin/billers/NOSUCHID', json={'status': 'ACTIVE'}).status_code == 404
+
+
+def test_billers_list_filters_by_status_and_type_and_refuses_unknown_values(base_url):
+    admin = new_admin(base_url)
+    name = 'Filtered ' + uuid.uuid4().hex[:8]
+    gas, tv = new_biller(admin, 'GAS', name), new_biller(admin, 'TV', name)
+    assert admin.patch(f"/api/admin/billers/{tv['id']}/status", json={'status': 'INACTIVE'}).status_code == 200
+    def listed(**query):
+        r = admin.get('/api/admin/billers', params={'search': name, **query})
+        assert r.status_code == 200, r.text
+        return {b['id'] for b in r.json()['data']['billers']}
+    assert listed() == {gas['id'], tv['id']}
+    assert listed(billType='GAS') == {gas['id']}
+    assert listed(status='INACTIVE') == {tv['id']}
+    assert listed(status='ACTIVE', billType='TV') == set()
+    bad_status = ('status', 'Unknown biller status')
+    bad_type = ('billType', 'Unknown bill type')
+    for query, errors in (({'status': 'BOGUS'}, [bad_status]), ({'status': 'active'}, [bad_status]),
+                          ({'billType': 'BOGUS'}, [bad_type]), ({'status': ''}, [bad_status]),
+                          ({'status': 'BOGUS', 'billType': 'BOGUS'}, [bad_status, bad_type]),
+                          ({'page': '0', 'status': 'BOGUS'},
+                           [('page', 'Page must be a positive integer'), bad_status])):
+        r = admin.get('/api/admin/billers', params=query)
+        assert (r.status_code, r.json()) == (400, validation_error(*errors)), query
+
+
 def test_config_crud_and_public_config(base_url):
     admin = new_admin(base_url)
     key = 'feature_' + uuid.uuid4().hex[:8]
