@@ -150,6 +150,14 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $$ SELECT s IS NOT NULL AND length(btrim(s)) BETWEEN lo AND hi $$;
 COMMENT ON FUNCTION wallet.len_between(text, int, int) IS 'Whether trimmed s has lo to hi characters.';
 
+-- ->> turns any JSON value into text (["x", "y"] becomes '["x", "y"]'), so a string field is
+-- checked for its type before its text is: a number or a list is not a name that fits.
+CREATE FUNCTION wallet.is_non_string(v jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT coalesce(jsonb_typeof(v) NOT IN ('string', 'null'), false) $$;
+COMMENT ON FUNCTION wallet.is_non_string(jsonb) IS
+  'Whether a body field is sent as a number, boolean, array or object (absent, null and strings are not).';
+
 CREATE FUNCTION wallet.is_date(s text) RETURNS boolean
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $$

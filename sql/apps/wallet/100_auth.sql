@@ -9,30 +9,47 @@ AS $$
 $$;
 COMMENT ON FUNCTION wallet.token(jsonb) IS 'A set_token request: an access token for 7 days at data.token.';
 
--- Field checks shared by consumer and agent registration; returns the errors found.
+-- Field checks shared by consumer and agent registration; returns the errors found. A field
+-- of another JSON type than a string gets that one error, not also the checks of its text.
 CREATE FUNCTION wallet.registration_errors(b jsonb) RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   e jsonb := '[]';
 BEGIN
-  IF NOT wallet.is_email(b ->> 'email') THEN e := e || wallet.err('email', 'Invalid email format'); END IF;
-  IF NOT wallet.is_phone(b ->> 'phone') THEN
+  IF wallet.is_non_string(b -> 'email') THEN
+    e := e || wallet.err('email', 'Email must be a string');
+  ELSIF NOT wallet.is_email(b ->> 'email') THEN
+    e := e || wallet.err('email', 'Invalid email format');
+  END IF;
+  IF wallet.is_non_string(b -> 'phone') THEN
+    e := e || wallet.err('phone', 'Phone must be a string');
+  ELSIF NOT wallet.is_phone(b ->> 'phone') THEN
     e := e || wallet.err('phone', 'Phone must be a Bangladeshi mobile number (01[3-9]XXXXXXXX)');
   END IF;
-  IF wallet.password_problem(b ->> 'password') IS NOT NULL THEN
+  IF wallet.is_non_string(b -> 'password') THEN
+    e := e || wallet.err('password', 'Password must be a string');
+  ELSIF wallet.password_problem(b ->> 'password') IS NOT NULL THEN
     e := e || wallet.err('password', wallet.password_problem(b ->> 'password'));
   END IF;
-  IF NOT wallet.len_between(b ->> 'firstName', 2, 100) THEN
+  IF wallet.is_non_string(b -> 'firstName') THEN
+    e := e || wallet.err('firstName', 'First name must be a string');
+  ELSIF NOT wallet.len_between(b ->> 'firstName', 2, 100) THEN
     e := e || wallet.err('firstName', 'First name must be 2-100 characters');
   END IF;
-  IF NOT wallet.len_between(b ->> 'lastName', 2, 100) THEN
+  IF wallet.is_non_string(b -> 'lastName') THEN
+    e := e || wallet.err('lastName', 'Last name must be a string');
+  ELSIF NOT wallet.len_between(b ->> 'lastName', 2, 100) THEN
     e := e || wallet.err('lastName', 'Last name must be 2-100 characters');
   END IF;
-  IF b ? 'dateOfBirth' AND b ->> 'dateOfBirth' IS NOT NULL AND NOT wallet.is_date(b ->> 'dateOfBirth') THEN
+  IF wallet.is_non_string(b -> 'dateOfBirth') THEN
+    e := e || wallet.err('dateOfBirth', 'Date of birth must be a string');
+  ELSIF b ->> 'dateOfBirth' IS NOT NULL AND NOT wallet.is_date(b ->> 'dateOfBirth') THEN
     e := e || wallet.err('dateOfBirth', 'Date of birth must be a date (YYYY-MM-DD)');
   END IF;
-  IF b ->> 'nidNumber' IS NOT NULL AND NOT wallet.len_between(b ->> 'nidNumber', 10, 20) THEN
+  IF wallet.is_non_string(b -> 'nidNumber') THEN
+    e := e || wallet.err('nidNumber', 'NID number must be a string');
+  ELSIF b ->> 'nidNumber' IS NOT NULL AND NOT wallet.len_between(b ->> 'nidNumber', 10, 20) THEN
     e := e || wallet.err('nidNumber', 'NID number must be 10-20 characters');
   END IF;
   RETURN e;
@@ -40,7 +57,7 @@ END
 $$;
 COMMENT ON FUNCTION wallet.registration_errors(jsonb) IS
   'Validation errors of a consumer or agent registration body (email, phone, password, names, '
-  'date of birth, NID).';
+  'date of birth, NID): each must be a string, then pass its own check.';
 
 -- Creates a user and its wallet account (no_overdraft, the role's spending limits).
 CREATE FUNCTION wallet.create_user(b jsonb, role text, status text) RETURNS wallet.users
@@ -119,7 +136,10 @@ DECLARE
   u wallet.users;
   bonus boolean;
 BEGIN
-  IF coalesce(b ->> 'role', 'CONSUMER') <> 'CONSUMER' THEN
+  -- The spec requires role (CONSUMER or AGENT); only a JSON string has the text CONSUMER.
+  IF b ->> 'role' IS NULL THEN
+    e := e || wallet.err('role', 'Role is required');
+  ELSIF b ->> 'role' <> 'CONSUMER' THEN
     e := e || wallet.err('role', CASE WHEN b ->> 'role' = 'AGENT'
       THEN 'Agents register through /api/auth/agent/register' ELSE 'Role must be CONSUMER or AGENT' END);
   END IF;
@@ -152,10 +172,14 @@ DECLARE
   a wallet.agents;
   code text;
 BEGIN
-  IF NOT wallet.len_between(b ->> 'businessName', 3, 255) THEN
+  IF wallet.is_non_string(b -> 'businessName') THEN
+    e := e || wallet.err('businessName', 'Business name must be a string');
+  ELSIF NOT wallet.len_between(b ->> 'businessName', 3, 255) THEN
     e := e || wallet.err('businessName', 'Business name must be 3-255 characters');
   END IF;
-  IF NOT wallet.len_between(b ->> 'businessAddress', 10, 1000) THEN
+  IF wallet.is_non_string(b -> 'businessAddress') THEN
+    e := e || wallet.err('businessAddress', 'Business address must be a string');
+  ELSIF NOT wallet.len_between(b ->> 'businessAddress', 10, 1000) THEN
     e := e || wallet.err('businessAddress', 'Business address must be at least 10 characters');
   END IF;
   IF jsonb_array_length(e) > 0 THEN
@@ -284,25 +308,36 @@ AS $$
 DECLARE
   e jsonb := '[]';
 BEGIN
-  IF b ? 'firstName' AND NOT wallet.len_between(b ->> 'firstName', 2, 100) THEN
+  IF wallet.is_non_string(b -> 'firstName') THEN
+    e := e || wallet.err('firstName', 'First name must be a string');
+  ELSIF b ? 'firstName' AND NOT wallet.len_between(b ->> 'firstName', 2, 100) THEN
     e := e || wallet.err('firstName', 'First name must be 2-100 characters');
   END IF;
-  IF b ? 'lastName' AND NOT wallet.len_between(b ->> 'lastName', 2, 100) THEN
+  IF wallet.is_non_string(b -> 'lastName') THEN
+    e := e || wallet.err('lastName', 'Last name must be a string');
+  ELSIF b ? 'lastName' AND NOT wallet.len_between(b ->> 'lastName', 2, 100) THEN
     e := e || wallet.err('lastName', 'Last name must be 2-100 characters');
   END IF;
-  IF b ? 'dateOfBirth' AND NOT wallet.is_date(b ->> 'dateOfBirth') THEN
+  IF wallet.is_non_string(b -> 'dateOfBirth') THEN
+    e := e || wallet.err('dateOfBirth', 'Date of birth must be a string');
+  ELSIF b ? 'dateOfBirth' AND NOT wallet.is_date(b ->> 'dateOfBirth') THEN
     e := e || wallet.err('dateOfBirth', 'Date of birth must be a date (YYYY-MM-DD)');
   END IF;
-  IF b ? 'businessName' AND NOT wallet.len_between(b ->> 'businessName', 3, 255) THEN
+  IF wallet.is_non_string(b -> 'businessName') THEN
+    e := e || wallet.err('businessName', 'Business name must be a string');
+  ELSIF b ? 'businessName' AND NOT wallet.len_between(b ->> 'businessName', 3, 255) THEN
     e := e || wallet.err('businessName', 'Business name must be 3-255 characters');
   END IF;
-  IF b ? 'businessAddress' AND NOT wallet.len_between(b ->> 'businessAddress', 10, 1000) THEN
+  IF wallet.is_non_string(b -> 'businessAddress') THEN
+    e := e || wallet.err('businessAddress', 'Business address must be a string');
+  ELSIF b ? 'businessAddress' AND NOT wallet.len_between(b ->> 'businessAddress', 10, 1000) THEN
     e := e || wallet.err('businessAddress', 'Business address must be at least 10 characters');
   END IF;
   RETURN e;
 END
 $$;
-COMMENT ON FUNCTION wallet.profile_errors(jsonb) IS 'Validation errors of a profile update body.';
+COMMENT ON FUNCTION wallet.profile_errors(jsonb) IS
+  'Validation errors of a profile update body: each field sent must be a string and pass its check.';
 
 CREATE FUNCTION wallet.update_user_profile(u wallet.users, b jsonb) RETURNS wallet.users
 LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp

@@ -5,11 +5,35 @@ import requests
 
 from conftest import run_sql
 from wallet.helpers import (agent_body, auth, consumer_body, login, new_admin, new_agent,
-                            new_consumer, url)
+                            new_consumer, unique_email, url)
 
 
 def register(base_url, body, kind='consumer'):
     return requests.post(url(base_url, f'/api/auth/{kind}/register'), json=body, timeout=30)
+
+
+# Values of every JSON type but string, for the spec's string fields.
+NOT_STRINGS = (12, 1.5, True, ['x', 'y'], {'first': 'x'})
+
+
+def users_with(*values):
+    """How many users have any of these emails or phones."""
+    quoted = ', '.join("'" + v + "'" for v in values if isinstance(v, str))
+    return run_sql(f"SELECT count(*) FROM wallet.users WHERE email IN ({quoted}) "
+                   f"OR phone IN ({quoted})")[0][0]
+
+
+def user_row(email):
+    return run_sql(f"""SELECT first_name, last_name, date_of_birth, updated_at FROM wallet.users
+                       WHERE email = '{email}'""")[0]
+
+
+def assert_one_error(r, field, message):
+    assert r.status_code == 400, r.text
+    body = r.json()
+    assert body['success'] is False and body['message'] == 'Validation error'
+    assert {'field': field, 'message': message} in body['errors'], body['errors']
+    assert [e['field'] for e in body['errors']].count(field) == 1, body['errors']
 
 
 def test_consumer_registration_is_active_with_50_taka_bonus(base_url):
@@ -41,6 +65,55 @@ def test_registration_validation_errors_name_each_field(base_url):
     assert body['success'] is False and body['message'] == 'Validation error'
     fields = {e['field'] for e in body['errors']}
     assert {'email', 'phone', 'password', 'firstName'} <= fields
+
+
+def test_registration_refuses_names_that_are_not_strings(base_url):
+    body = consumer_body(firstName=12, lastName=['x', 'y'])
+    r = register(base_url, body)
+    assert r.status_code == 400, r.text
+    assert r.json() == {'success': False, 'message': 'Validation error', 'errors': [
+        {'field': 'firstName', 'message': 'First name must be a string'},
+        {'field': 'lastName', 'message': 'Last name must be a string'}]}
+    assert users_with(body['email'], body['phone']) == 0
+
+
+def test_registration_refuses_every_string_field_of_another_json_type(base_url):
+    labels = {'email': 'Email', 'phone': 'Phone', 'password': 'Password',
+              'firstName': 'First name', 'lastName': 'Last name',
+              'dateOfBirth': 'Date of birth', 'nidNumber': 'NID number'}
+    for kind, make in (('consumer', consumer_body), ('agent', agent_body)):
+        fields = dict(labels, **({'businessName': 'Business name',
+                                  'businessAddress': 'Business address'} if kind == 'agent' else {}))
+        for field, label in fields.items():
+            for value in NOT_STRINGS:
+                body = make(**{field: value})
+                r = register(base_url, body, kind)
+                assert_one_error(r, field, f'{label} must be a string')
+                assert users_with(body['email'], body['phone']) == 0, (kind, field, value)
+
+
+def test_registration_takes_a_password_only_as_a_string(base_url):
+    # As text, ["SecurePass123!"] would pass the policy and become the password.
+    body = consumer_body(password=['SecurePass123!'], email=[unique_email()])
+    r = register(base_url, body)
+    assert {e['field'] for e in r.json()['errors']} == {'password', 'email'}
+    assert users_with(body['phone']) == 0
+
+
+def test_consumer_registration_requires_role_consumer(base_url):
+    for role, message in ((None, 'Role is required'), ('', 'Role must be CONSUMER or AGENT'),
+                          ('ADMIN', 'Role must be CONSUMER or AGENT'),
+                          (['CONSUMER'], 'Role must be CONSUMER or AGENT'),
+                          (1, 'Role must be CONSUMER or AGENT'),
+                          ('AGENT', 'Agents register through /api/auth/agent/register')):
+        body = consumer_body(role=role)
+        r = register(base_url, body)
+        assert_one_error(r, 'role', message)
+        assert users_with(body['email'], body['phone']) == 0, role
+    body = consumer_body()
+    del body['role']
+    assert_one_error(register(base_url, body), 'role', 'Role is required')
+    assert users_with(body['email'], body['phone']) == 0
 
 
 def test_password_policy_needs_upper_lower_digit_and_special(base_url):
@@ -111,6 +184,37 @@ def test_consumer_updates_profile(base_url):
     assert r.json()['data']['user']['firstName'] == 'Jane'
     assert r.json()['data']['user']['lastName'] == 'Consumer'
     assert c.put('/api/auth/consumer/profile', json={'dateOfBirth': '1995-02-30'}).status_code == 400
+
+
+def test_profile_update_refuses_fields_that_are_not_strings(base_url):
+    c = new_consumer(base_url)
+    before = user_row(c.email)
+    labels = {'firstName': 'First name', 'lastName': 'Last name', 'dateOfBirth': 'Date of birth'}
+    for field, label in labels.items():
+        for value in NOT_STRINGS:
+            r = c.put('/api/auth/consumer/profile', json={'firstName': 'Jane', field: value})
+            assert_one_error(r, field, f'{label} must be a string')
+    assert user_row(c.email) == before
+    r = c.put('/api/auth/consumer/profile', json={'firstName': 12, 'lastName': ['x', 'y']})
+    assert r.json()['errors'] == [{'field': 'firstName', 'message': 'First name must be a string'},
+                                  {'field': 'lastName', 'message': 'Last name must be a string'}]
+    assert user_row(c.email) == before
+    assert c.get('/api/auth/profile').json()['data']['user']['lastName'] == 'Consumer'
+
+
+def test_agent_profile_update_refuses_fields_that_are_not_strings(base_url):
+    a = new_agent(base_url)
+    before = user_row(a.email)
+    business = run_sql(f"""SELECT business_name, business_address FROM wallet.agents x
+                           JOIN wallet.users u ON u.id = x.user_id WHERE u.email = '{a.email}'""")
+    for field, label in (('firstName', 'First name'), ('businessName', 'Business name'),
+                         ('businessAddress', 'Business address')):
+        for value in NOT_STRINGS:
+            r = a.put('/api/agents/auth/profile', json={'lastName': 'Rahman', field: value})
+            assert_one_error(r, field, f'{label} must be a string')
+    assert user_row(a.email) == before
+    assert run_sql(f"""SELECT business_name, business_address FROM wallet.agents x
+                       JOIN wallet.users u ON u.id = x.user_id WHERE u.email = '{a.email}'""") == business
 
 
 def test_consumer_changes_password(base_url):
