@@ -364,6 +364,10 @@ BEGIN
   IF u.id IS NULL THEN
     RETURN wallet.fail(401, 'User authentication required');
   END IF;
+  -- Agents update their profile through PUT /api/agents/auth/profile.
+  IF u.role <> 'CONSUMER' THEN
+    RETURN wallet.fail(403, 'Access denied. Consumer credentials required.');
+  END IF;
   IF jsonb_array_length(e) > 0 THEN
     RETURN wallet.invalid(e);
   END IF;
@@ -373,7 +377,8 @@ BEGIN
     'dateOfBirth', to_char(u.date_of_birth, 'YYYY-MM-DD'))));
 END
 $$;
-COMMENT ON FUNCTION wallet.h_consumer_profile_update(jsonb) IS 'PUT /api/auth/consumer/profile.';
+COMMENT ON FUNCTION wallet.h_consumer_profile_update(jsonb) IS
+  'PUT /api/auth/consumer/profile: a consumer''s names and date of birth (agents: 403).';
 
 CREATE FUNCTION wallet.h_agent_profile_update(req jsonb) RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp

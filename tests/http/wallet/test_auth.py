@@ -217,6 +217,28 @@ def test_agent_profile_update_refuses_fields_that_are_not_strings(base_url):
                        JOIN wallet.users u ON u.id = x.user_id WHERE u.email = '{a.email}'""") == business
 
 
+def test_consumer_profile_update_refuses_agents_and_admins(base_url):
+    a = new_agent(base_url)
+    before = user_row(a.email)
+    r = a.put('/api/auth/consumer/profile', json={'firstName': 'Renamed', 'lastName': 'Agent'})
+    assert r.status_code == 403
+    assert r.json() == {'success': False, 'message': 'Access denied. Consumer credentials required.'}
+    # The same answer as the consumer change-password route gives an agent.
+    r = a.put('/api/auth/consumer/change-password',
+              json={'currentPassword': a.password, 'newPassword': 'NewSecure456!'})
+    assert r.status_code == 403
+    assert r.json() == {'success': False, 'message': 'Access denied. Consumer credentials required.'}
+    assert user_row(a.email) == before
+    assert a.get('/api/agents/auth/profile').json()['data']['user']['firstName'] == 'Test'
+    admin = new_admin(base_url)
+    r = admin.put('/api/auth/consumer/profile', json={'firstName': 'Renamed'})
+    assert r.status_code == 401
+    assert r.json() == {'success': False, 'message': 'User authentication required'}
+    # The agent's own profile route still renames the agent.
+    r = a.put('/api/agents/auth/profile', json={'firstName': 'Ahmed'})
+    assert r.status_code == 200 and r.json()['data']['user']['firstName'] == 'Ahmed'
+
+
 def test_consumer_changes_password(base_url):
     c = new_consumer(base_url)
     r = c.put('/api/auth/consumer/change-password',
