@@ -49,6 +49,7 @@ CREATE TABLE wallet.users (
   email_verified boolean NOT NULL DEFAULT false,
   phone_verified boolean NOT NULL DEFAULT false,
   account_id bigint NOT NULL UNIQUE,  -- the user's wallet: a khata liability account
+  last_login_at timestamptz,          -- set by each successful login, NULL before the first
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
 );

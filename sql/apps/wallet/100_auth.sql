@@ -235,6 +235,9 @@ BEGIN
       WHEN want_role = 'AGENT' THEN 'Your agent registration was rejected. Please contact support for more information.'
       ELSE 'Account registration was rejected.' END);
   END IF;
+  -- Past every refusal: a failed login writes nothing, so it still costs the same for
+  -- unknown and known identifiers.
+  UPDATE wallet.users x SET last_login_at = now() WHERE x.id = u.id;
   profile := wallet.user_json(u) || jsonb_build_object('wallet', wallet.wallet_json(u));
   IF want_role = 'AGENT' THEN
     SELECT * INTO a FROM wallet.agents x WHERE x.user_id = u.id;
@@ -247,8 +250,8 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION wallet.login_user(jsonb, text) IS
-  'Logs a consumer or agent in by email or phone; refuses accounts that are not ACTIVE with the '
-  'spec''s messages.';
+  'Logs a consumer or agent in by email or phone and records the time; refuses accounts that '
+  'are not ACTIVE with the spec''s messages.';
 
 CREATE FUNCTION wallet.h_consumer_login(req jsonb) RETURNS jsonb
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp

@@ -85,7 +85,7 @@ BEGIN
   IF jsonb_array_length(e) > 0 THEN RETURN wallet.invalid(e); END IF;
   SELECT count(*) INTO total FROM wallet.listed_users(b, 'CONSUMER');
   SELECT coalesce(jsonb_agg(wallet.user_json(u) - 'dateOfBirth' - 'nidNumber' || jsonb_build_object(
-           'lastLoginAt', NULL,
+           'lastLoginAt', wallet.ts(u.last_login_at),
            'walletBalance', wallet.taka(r.posted), 'walletAvailableBalance', wallet.taka(r.available))
          ORDER BY u.created_at DESC, u.id DESC), '[]') INTO items
   FROM (SELECT * FROM wallet.listed_users(b, 'CONSUMER') x ORDER BY x.created_at DESC, x.id DESC
@@ -168,7 +168,8 @@ BEGIN
   IF wallet.admin_refusal(req) IS NOT NULL THEN RETURN wallet.admin_refusal(req); END IF;
   IF u.id IS NULL THEN RETURN wallet.fail(404, 'Consumer not found'); END IF;
   RETURN wallet.ok(200, 'User details retrieved successfully', jsonb_build_object(
-    'user', wallet.user_json(u) || jsonb_build_object('updatedAt', wallet.ts(u.updated_at)),
+    'user', wallet.user_json(u) || jsonb_build_object('lastLoginAt', wallet.ts(u.last_login_at),
+      'updatedAt', wallet.ts(u.updated_at)),
     'wallet', wallet.wallet_json(u) || jsonb_build_object('lastTransactionAt',
       (SELECT wallet.ts(max(t.created_at)) FROM wallet.transactions t WHERE t.sender_id = u.id OR t.receiver_id = u.id)),
     'recentTransactions', wallet.recent_json(u, 10)));

@@ -1,10 +1,12 @@
 """Admin: consumer and agent management, billers, configuration (spec sections Admin - ...)."""
+import re
 import uuid
+from datetime import datetime, timezone
 
 import requests
 
 from conftest import run_sql
-from wallet.helpers import agent_body, new_admin, new_agent, new_consumer, url
+from wallet.helpers import agent_body, consumer_body, login, new_admin, new_agent, new_consumer, url
 
 
 def test_admin_routes_need_an_admin_token(base_url):
@@ -49,6 +51,41 @@ def test_consumer_details_status_and_transactions(base_url):
     r = requests.post(url(base_url, '/api/auth/consumer/login'),
                       json={'identifier': c.email, 'password': c.password}, timeout=30)
     assert r.status_code == 403
+
+
+def consumer_last_login(admin, consumer_id, email):
+    """lastLoginAt as the consumers list and the consumer's details show it (the same in both)."""
+    listed = admin.post('/api/admin/consumers/list', json={'offset': 0, 'limit': 5, 'search': email})
+    assert listed.status_code == 200, listed.text
+    [row] = listed.json()['data']['consumers']
+    details = admin.get(f'/api/admin/consumers/{consumer_id}')
+    assert details.status_code == 200, details.text
+    user = details.json()['data']['user']
+    assert 'lastLoginAt' in row and 'lastLoginAt' in user
+    assert row['lastLoginAt'] == user['lastLoginAt']
+    return row['lastLoginAt']
+
+
+def test_consumer_last_login_at_is_null_until_a_login_then_its_time(base_url):
+    admin, body = new_admin(base_url), consumer_body()
+    r = requests.post(url(base_url, '/api/auth/consumer/register'), json=body, timeout=30)
+    assert r.status_code == 201, r.text
+    cid = r.json()['data']['user']['id']
+    assert consumer_last_login(admin, cid, body['email']) is None
+    r = requests.post(url(base_url, '/api/auth/consumer/login'),
+                      json={'identifier': body['email'], 'password': 'Wrong123!'}, timeout=30)
+    assert r.status_code == 401
+    assert consumer_last_login(admin, cid, body['email']) is None
+    login(base_url, 'consumer', body['email'], body['password'])
+    shown = consumer_last_login(admin, cid, body['email'])
+    assert re.fullmatch(r'\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z', shown), shown
+    at = datetime.strptime(shown, '%Y-%m-%dT%H:%M:%S.%fZ').replace(tzinfo=timezone.utc)
+    assert abs((datetime.now(timezone.utc) - at).total_seconds()) < 60
+    # Each successful login writes its own time over the last one.
+    run_sql(f"UPDATE wallet.users SET last_login_at = now() - interval '1 day' WHERE public_id = '{cid}'")
+    assert consumer_last_login(admin, cid, body['email']) < shown
+    login(base_url, 'consumer', body['phone'], body['password'])
+    assert consumer_last_login(admin, cid, body['email']) >= shown
 
 
 def test_agent_approval_lets_the_agent_log_in(base_url):

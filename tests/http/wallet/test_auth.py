@@ -1,4 +1,5 @@
 """Authentication (spec sections User, Agent and Admin Authentication)."""
+import re
 import time
 
 import requests
@@ -157,6 +158,42 @@ def test_unknown_and_known_identifiers_take_the_same_time(base_url):
         known.append(timed(c.email))
         unknown.append(timed('ghost-' + c.email))
     assert min(unknown) > min(known) * 0.5 and min(known) > min(unknown) * 0.5
+
+
+def last_login_at(email):
+    return run_sql(f"SELECT last_login_at FROM wallet.users WHERE email = '{email}'")[0][0]
+
+
+def test_only_a_successful_login_records_its_time(base_url):
+    body = consumer_body()
+    register(base_url, body)
+    assert last_login_at(body['email']) is None
+    r = requests.post(url(base_url, '/api/auth/consumer/login'),
+                      json={'identifier': body['email'], 'password': 'Wrong123!'}, timeout=30)
+    assert r.status_code == 401 and last_login_at(body['email']) is None
+    login(base_url, 'consumer', body['phone'], body['password'])
+    first = last_login_at(body['email'])
+    assert first is not None
+    now = run_sql('SELECT now()')[0][0]
+    assert 0 <= (now - first).total_seconds() < 60
+    r = requests.post(url(base_url, '/api/auth/consumer/login'),
+                      json={'identifier': body['email'], 'password': 'Wrong123!'}, timeout=30)
+    assert r.status_code == 401 and last_login_at(body['email']) == first
+    run_sql(f"UPDATE wallet.users SET status = 'SUSPENDED' WHERE email = '{body['email']}'")
+    r = requests.post(url(base_url, '/api/auth/consumer/login'),
+                      json={'identifier': body['email'], 'password': body['password']}, timeout=30)
+    assert r.status_code == 403 and last_login_at(body['email']) == first
+
+
+def test_agent_login_records_its_time_once_the_agent_is_active(base_url):
+    body = agent_body()
+    register(base_url, body, 'agent')
+    r = requests.post(url(base_url, '/api/auth/agent/login'),
+                      json={'identifier': body['email'], 'password': body['password']}, timeout=30)
+    assert r.status_code == 403 and last_login_at(body['email']) is None
+    run_sql(f"UPDATE wallet.users SET status = 'ACTIVE' WHERE email = '{body['email']}'")
+    login(base_url, 'agent', body['email'], body['password'])
+    assert last_login_at(body['email']) is not None
 
 
 def test_suspended_consumer_cannot_log_in(base_url):
@@ -320,6 +357,14 @@ def test_agent_changes_password(base_url):
     r = c.put('/api/agents/auth/change-password',
               json={'currentPassword': c.password, 'newPassword': 'AgentNew456!'})
     assert r.status_code == 403
+
+
+def test_admin_login_shows_and_records_its_time(base_url):
+    admin = new_admin(base_url)
+    stamp = re.compile(r'^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$')
+    assert stamp.match(admin.profile['lastLoginAt'])
+    shown = admin.get('/api/auth/admin/profile').json()['data']['admin']['last_login_at']
+    assert shown == admin.profile['lastLoginAt']
 
 
 def test_admin_login_profile_and_wrong_password(base_url):
