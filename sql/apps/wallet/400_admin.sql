@@ -32,8 +32,9 @@ AS $$
 DECLARE
   e jsonb := '[]';
 BEGIN
-  IF jsonb_typeof(b -> 'offset') IS DISTINCT FROM 'number' OR (b ->> 'offset') !~ '^[0-9]+$' THEN
-    e := e || wallet.err('offset', 'Offset must be a whole number of at least 0');
+  -- At most 9 digits: the offset is read as an int.
+  IF jsonb_typeof(b -> 'offset') IS DISTINCT FROM 'number' OR (b ->> 'offset') !~ '^[0-9]{1,9}$' THEN
+    e := e || wallet.err('offset', 'Offset must be a whole number from 0 to 999999999');
   END IF;
   IF jsonb_typeof(b -> 'limit') IS DISTINCT FROM 'number' OR (b ->> 'limit') !~ '^[0-9]+$'
      OR (b ->> 'limit')::numeric NOT BETWEEN 1 AND 100 THEN

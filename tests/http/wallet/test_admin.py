@@ -279,3 +279,11 @@ def test_send_money_fee_tier1_setting_prices_sends_up_to_1000(base_url):
         assert r.json()['data']['transaction']['fee'] == 5, 'the tiers above 1,000 keep their fees'
     finally:
         admin.put('/api/admin/config/send_money_fee_tier1', json={'value': '0'})
+
+
+def test_list_offset_past_an_int_is_a_validation_error(base_url):
+    admin = new_admin(base_url)
+    for offset in (99999999999, -1, 1.5):
+        r = admin.post('/api/admin/consumers/list', json={'offset': offset, 'limit': 10})
+        assert r.status_code == 400, (offset, r.text)
+        assert r.json()['errors'] == [{'field': 'offset', 'message': 'Offset must be a whole number from 0 to 999999999'}]
