@@ -425,7 +425,10 @@ BEGIN
   IF coalesce(b ->> 'currentPassword', '') = '' THEN
     e := e || wallet.err('currentPassword', 'Current password is required');
   END IF;
-  IF wallet.password_problem(b ->> 'newPassword') IS NOT NULL THEN
+  -- A list's text would pass the policy and become the password.
+  IF wallet.is_non_string(b -> 'newPassword') THEN
+    e := e || wallet.err('newPassword', 'New password must be a string');
+  ELSIF wallet.password_problem(b ->> 'newPassword') IS NOT NULL THEN
     e := e || wallet.err('newPassword', wallet.password_problem(b ->> 'newPassword'));
   END IF;
   IF jsonb_array_length(e) > 0 THEN
@@ -511,11 +514,21 @@ BEGIN
   IF me.id IS NULL THEN
     RETURN wallet.fail(401, 'Admin authentication required');
   END IF;
-  IF NOT wallet.is_email(b ->> 'email') THEN e := e || wallet.err('email', 'Invalid email format'); END IF;
-  IF wallet.password_problem(b ->> 'password') IS NOT NULL THEN
+  IF wallet.is_non_string(b -> 'email') THEN
+    e := e || wallet.err('email', 'Email must be a string');
+  ELSIF NOT wallet.is_email(b ->> 'email') THEN
+    e := e || wallet.err('email', 'Invalid email format');
+  END IF;
+  IF wallet.is_non_string(b -> 'password') THEN
+    e := e || wallet.err('password', 'Password must be a string');
+  ELSIF wallet.password_problem(b ->> 'password') IS NOT NULL THEN
     e := e || wallet.err('password', wallet.password_problem(b ->> 'password'));
   END IF;
-  IF NOT wallet.len_between(b ->> 'name', 2, 255) THEN e := e || wallet.err('name', 'Name must be 2-255 characters'); END IF;
+  IF wallet.is_non_string(b -> 'name') THEN
+    e := e || wallet.err('name', 'Name must be a string');
+  ELSIF NOT wallet.len_between(b ->> 'name', 2, 255) THEN
+    e := e || wallet.err('name', 'Name must be 2-255 characters');
+  END IF;
   IF jsonb_array_length(e) > 0 THEN
     RETURN wallet.invalid(e);
   END IF;

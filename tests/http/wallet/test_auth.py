@@ -285,6 +285,11 @@ def test_consumer_changes_password(base_url):
               json={'currentPassword': c.password, 'newPassword': 'weak'})
     assert r.status_code == 400
     r = c.put('/api/auth/consumer/change-password',
+              json={'currentPassword': c.password, 'newPassword': ['NewSecure456!']})
+    assert r.status_code == 400
+    assert r.json()['errors'] == [{'field': 'newPassword', 'message': 'New password must be a string'}]
+    login(base_url, 'consumer', c.email, c.password)
+    r = c.put('/api/auth/consumer/change-password',
               json={'currentPassword': c.password, 'newPassword': 'NewSecure456!'})
     assert r.status_code == 200
     login(base_url, 'consumer', c.email, 'NewSecure456!')
@@ -398,6 +403,12 @@ def test_admin_creates_admin(base_url):
     assert r.status_code == 409
     r = admin.post('/api/admin/register', json={'email': 'bad', 'password': 'x', 'name': 'N'})
     assert r.status_code == 400
+    r = admin.post('/api/admin/register', json={'email': ['new2-' + admin.email],
+                                                'password': ['SecureAdmin123!'], 'name': 42})
+    assert r.status_code == 400
+    assert {e['field']: e['message'] for e in r.json()['errors']} == {
+        'email': 'Email must be a string', 'password': 'Password must be a string',
+        'name': 'Name must be a string'}
     login(base_url, 'admin', email, 'SecureAdmin123!')
 
 
