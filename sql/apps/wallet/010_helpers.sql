@@ -158,6 +158,19 @@ AS $$ SELECT coalesce(jsonb_typeof(v) NOT IN ('string', 'null'), false) $$;
 COMMENT ON FUNCTION wallet.is_non_string(jsonb) IS
   'Whether a body field is sent as a number, boolean, array or object (absent, null and strings are not).';
 
+-- The error of one string field of a body: "<label> must be a string" when it was sent as
+-- another JSON type, else problem (the check of its text, NULL when it passes).
+CREATE FUNCTION wallet.text_field_error(b jsonb, field text, label text, problem text)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT CASE WHEN wallet.is_non_string(b -> field) THEN wallet.err(field, label || ' must be a string')
+              WHEN problem IS NOT NULL THEN wallet.err(field, problem)
+              ELSE '[]'::jsonb END
+$$;
+COMMENT ON FUNCTION wallet.text_field_error(jsonb, text, text, text) IS
+  'A string field''s validation error: wrong JSON type first, else the problem given, else none.';
+
 CREATE FUNCTION wallet.is_date(s text) RETURNS boolean
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $$

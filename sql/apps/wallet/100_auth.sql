@@ -17,41 +17,25 @@ AS $$
 DECLARE
   e jsonb := '[]';
 BEGIN
-  IF wallet.is_non_string(b -> 'email') THEN
-    e := e || wallet.err('email', 'Email must be a string');
-  ELSIF NOT wallet.is_email(b ->> 'email') THEN
-    e := e || wallet.err('email', 'Invalid email format');
-  END IF;
-  IF wallet.is_non_string(b -> 'phone') THEN
-    e := e || wallet.err('phone', 'Phone must be a string');
-  ELSIF NOT wallet.is_phone(b ->> 'phone') THEN
-    e := e || wallet.err('phone', 'Phone must be a Bangladeshi mobile number (01[3-9]XXXXXXXX)');
-  END IF;
-  IF wallet.is_non_string(b -> 'password') THEN
-    e := e || wallet.err('password', 'Password must be a string');
-  ELSIF wallet.password_problem(b ->> 'password') IS NOT NULL THEN
-    e := e || wallet.err('password', wallet.password_problem(b ->> 'password'));
-  END IF;
-  IF wallet.is_non_string(b -> 'firstName') THEN
-    e := e || wallet.err('firstName', 'First name must be a string');
-  ELSIF NOT wallet.len_between(b ->> 'firstName', 2, 100) THEN
-    e := e || wallet.err('firstName', 'First name must be 2-100 characters');
-  END IF;
-  IF wallet.is_non_string(b -> 'lastName') THEN
-    e := e || wallet.err('lastName', 'Last name must be a string');
-  ELSIF NOT wallet.len_between(b ->> 'lastName', 2, 100) THEN
-    e := e || wallet.err('lastName', 'Last name must be 2-100 characters');
-  END IF;
-  IF wallet.is_non_string(b -> 'dateOfBirth') THEN
-    e := e || wallet.err('dateOfBirth', 'Date of birth must be a string');
-  ELSIF b ->> 'dateOfBirth' IS NOT NULL AND NOT wallet.is_date(b ->> 'dateOfBirth') THEN
-    e := e || wallet.err('dateOfBirth', 'Date of birth must be a date (YYYY-MM-DD)');
-  END IF;
-  IF wallet.is_non_string(b -> 'nidNumber') THEN
-    e := e || wallet.err('nidNumber', 'NID number must be a string');
-  ELSIF b ->> 'nidNumber' IS NOT NULL AND NOT wallet.len_between(b ->> 'nidNumber', 10, 20) THEN
-    e := e || wallet.err('nidNumber', 'NID number must be 10-20 characters');
-  END IF;
+  e := e || wallet.text_field_error(b, 'email', 'Email',
+    CASE WHEN NOT wallet.is_email(b ->> 'email') THEN 'Invalid email format' END);
+  e := e || wallet.text_field_error(b, 'phone', 'Phone',
+    CASE WHEN NOT wallet.is_phone(b ->> 'phone')
+      THEN 'Phone must be a Bangladeshi mobile number (01[3-9]XXXXXXXX)' END);
+  e := e || wallet.text_field_error(b, 'password', 'Password',
+    wallet.password_problem(b ->> 'password'));
+  e := e || wallet.text_field_error(b, 'firstName', 'First name',
+    CASE WHEN NOT wallet.len_between(b ->> 'firstName', 2, 100)
+      THEN 'First name must be 2-100 characters' END);
+  e := e || wallet.text_field_error(b, 'lastName', 'Last name',
+    CASE WHEN NOT wallet.len_between(b ->> 'lastName', 2, 100)
+      THEN 'Last name must be 2-100 characters' END);
+  e := e || wallet.text_field_error(b, 'dateOfBirth', 'Date of birth',
+    CASE WHEN b ->> 'dateOfBirth' IS NOT NULL AND NOT wallet.is_date(b ->> 'dateOfBirth')
+      THEN 'Date of birth must be a date (YYYY-MM-DD)' END);
+  e := e || wallet.text_field_error(b, 'nidNumber', 'NID number',
+    CASE WHEN b ->> 'nidNumber' IS NOT NULL AND NOT wallet.len_between(b ->> 'nidNumber', 10, 20)
+      THEN 'NID number must be 10-20 characters' END);
   RETURN e;
 END
 $$;
@@ -172,16 +156,12 @@ DECLARE
   a wallet.agents;
   code text;
 BEGIN
-  IF wallet.is_non_string(b -> 'businessName') THEN
-    e := e || wallet.err('businessName', 'Business name must be a string');
-  ELSIF NOT wallet.len_between(b ->> 'businessName', 3, 255) THEN
-    e := e || wallet.err('businessName', 'Business name must be 3-255 characters');
-  END IF;
-  IF wallet.is_non_string(b -> 'businessAddress') THEN
-    e := e || wallet.err('businessAddress', 'Business address must be a string');
-  ELSIF NOT wallet.len_between(b ->> 'businessAddress', 10, 1000) THEN
-    e := e || wallet.err('businessAddress', 'Business address must be at least 10 characters');
-  END IF;
+  e := e || wallet.text_field_error(b, 'businessName', 'Business name',
+    CASE WHEN NOT wallet.len_between(b ->> 'businessName', 3, 255)
+      THEN 'Business name must be 3-255 characters' END);
+  e := e || wallet.text_field_error(b, 'businessAddress', 'Business address',
+    CASE WHEN NOT wallet.len_between(b ->> 'businessAddress', 10, 1000)
+      THEN 'Business address must be at least 10 characters' END);
   IF jsonb_array_length(e) > 0 THEN
     RETURN wallet.invalid(e);
   END IF;
@@ -311,31 +291,21 @@ AS $$
 DECLARE
   e jsonb := '[]';
 BEGIN
-  IF wallet.is_non_string(b -> 'firstName') THEN
-    e := e || wallet.err('firstName', 'First name must be a string');
-  ELSIF b ? 'firstName' AND NOT wallet.len_between(b ->> 'firstName', 2, 100) THEN
-    e := e || wallet.err('firstName', 'First name must be 2-100 characters');
-  END IF;
-  IF wallet.is_non_string(b -> 'lastName') THEN
-    e := e || wallet.err('lastName', 'Last name must be a string');
-  ELSIF b ? 'lastName' AND NOT wallet.len_between(b ->> 'lastName', 2, 100) THEN
-    e := e || wallet.err('lastName', 'Last name must be 2-100 characters');
-  END IF;
-  IF wallet.is_non_string(b -> 'dateOfBirth') THEN
-    e := e || wallet.err('dateOfBirth', 'Date of birth must be a string');
-  ELSIF b ? 'dateOfBirth' AND NOT wallet.is_date(b ->> 'dateOfBirth') THEN
-    e := e || wallet.err('dateOfBirth', 'Date of birth must be a date (YYYY-MM-DD)');
-  END IF;
-  IF wallet.is_non_string(b -> 'businessName') THEN
-    e := e || wallet.err('businessName', 'Business name must be a string');
-  ELSIF b ? 'businessName' AND NOT wallet.len_between(b ->> 'businessName', 3, 255) THEN
-    e := e || wallet.err('businessName', 'Business name must be 3-255 characters');
-  END IF;
-  IF wallet.is_non_string(b -> 'businessAddress') THEN
-    e := e || wallet.err('businessAddress', 'Business address must be a string');
-  ELSIF b ? 'businessAddress' AND NOT wallet.len_between(b ->> 'businessAddress', 10, 1000) THEN
-    e := e || wallet.err('businessAddress', 'Business address must be at least 10 characters');
-  END IF;
+  e := e || wallet.text_field_error(b, 'firstName', 'First name',
+    CASE WHEN b ? 'firstName' AND NOT wallet.len_between(b ->> 'firstName', 2, 100)
+      THEN 'First name must be 2-100 characters' END);
+  e := e || wallet.text_field_error(b, 'lastName', 'Last name',
+    CASE WHEN b ? 'lastName' AND NOT wallet.len_between(b ->> 'lastName', 2, 100)
+      THEN 'Last name must be 2-100 characters' END);
+  e := e || wallet.text_field_error(b, 'dateOfBirth', 'Date of birth',
+    CASE WHEN b ? 'dateOfBirth' AND NOT wallet.is_date(b ->> 'dateOfBirth')
+      THEN 'Date of birth must be a date (YYYY-MM-DD)' END);
+  e := e || wallet.text_field_error(b, 'businessName', 'Business name',
+    CASE WHEN b ? 'businessName' AND NOT wallet.len_between(b ->> 'businessName', 3, 255)
+      THEN 'Business name must be 3-255 characters' END);
+  e := e || wallet.text_field_error(b, 'businessAddress', 'Business address',
+    CASE WHEN b ? 'businessAddress' AND NOT wallet.len_between(b ->> 'businessAddress', 10, 1000)
+      THEN 'Business address must be at least 10 characters' END);
   RETURN e;
 END
 $$;
@@ -426,11 +396,8 @@ BEGIN
     e := e || wallet.err('currentPassword', 'Current password is required');
   END IF;
   -- A list's text would pass the policy and become the password.
-  IF wallet.is_non_string(b -> 'newPassword') THEN
-    e := e || wallet.err('newPassword', 'New password must be a string');
-  ELSIF wallet.password_problem(b ->> 'newPassword') IS NOT NULL THEN
-    e := e || wallet.err('newPassword', wallet.password_problem(b ->> 'newPassword'));
-  END IF;
+  e := e || wallet.text_field_error(b, 'newPassword', 'New password',
+    wallet.password_problem(b ->> 'newPassword'));
   IF jsonb_array_length(e) > 0 THEN
     result := wallet.invalid(e);
   ELSIF NOT wallet.password_matches(b ->> 'currentPassword', current_hash) THEN
@@ -514,21 +481,13 @@ BEGIN
   IF me.id IS NULL THEN
     RETURN wallet.fail(401, 'Admin authentication required');
   END IF;
-  IF wallet.is_non_string(b -> 'email') THEN
-    e := e || wallet.err('email', 'Email must be a string');
-  ELSIF NOT wallet.is_email(b ->> 'email') THEN
-    e := e || wallet.err('email', 'Invalid email format');
-  END IF;
-  IF wallet.is_non_string(b -> 'password') THEN
-    e := e || wallet.err('password', 'Password must be a string');
-  ELSIF wallet.password_problem(b ->> 'password') IS NOT NULL THEN
-    e := e || wallet.err('password', wallet.password_problem(b ->> 'password'));
-  END IF;
-  IF wallet.is_non_string(b -> 'name') THEN
-    e := e || wallet.err('name', 'Name must be a string');
-  ELSIF NOT wallet.len_between(b ->> 'name', 2, 255) THEN
-    e := e || wallet.err('name', 'Name must be 2-255 characters');
-  END IF;
+  e := e || wallet.text_field_error(b, 'email', 'Email',
+    CASE WHEN NOT wallet.is_email(b ->> 'email') THEN 'Invalid email format' END);
+  e := e || wallet.text_field_error(b, 'password', 'Password',
+    wallet.password_problem(b ->> 'password'));
+  e := e || wallet.text_field_error(b, 'name', 'Name',
+    CASE WHEN NOT wallet.len_between(b ->> 'name', 2, 255)
+      THEN 'Name must be 2-255 characters' END);
   IF jsonb_array_length(e) > 0 THEN
     RETURN wallet.invalid(e);
   END IF;
