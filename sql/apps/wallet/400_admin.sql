@@ -40,12 +40,7 @@ BEGIN
      OR (b ->> 'limit')::numeric NOT BETWEEN 1 AND 100 THEN
     e := e || wallet.err('limit', 'Limit must be between 1 and 100');
   END IF;
-  IF b ->> 'startDate' IS NOT NULL AND NOT wallet.is_timestamp(b ->> 'startDate') THEN
-    e := e || wallet.err('startDate', 'Start date must be an ISO 8601 date-time');
-  END IF;
-  IF b ->> 'endDate' IS NOT NULL AND NOT wallet.is_timestamp(b ->> 'endDate') THEN
-    e := e || wallet.err('endDate', 'End date must be an ISO 8601 date-time');
-  END IF;
+  e := e || wallet.date_errors(b);
   IF b ->> 'status' IS NOT NULL AND b ->> 'status' NOT IN ('PENDING', 'ACTIVE', 'INACTIVE', 'SUSPENDED', 'LOCKED', 'REJECTED') THEN
     e := e || wallet.err('status', 'Unknown status');
   END IF;
