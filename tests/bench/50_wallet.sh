@@ -93,7 +93,7 @@ rows = [line.rstrip('\n').split('\t') for line in open(f'{work}/wallet_consumers
 tokens, phones = [], []
 with open(f'{work}/wallet_claims.tsv', 'w') as out:
     for n, public_id, phone in rows:
-        mine = dict(claims, id=public_id)
+        mine = dict(claims, id=public_id, public_key=public_id)
         tokens.append(jwt.encode(mine, key, algorithm='RS256'))
         phones.append(phone)
         out.write(f'{n}\t{json.dumps(mine)}\n')

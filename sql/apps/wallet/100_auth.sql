@@ -1,5 +1,6 @@
 -- Authentication: consumer and agent registration, login and profile; admin login, sessions
--- and logout. Tokens carry {id, userType} (and sid for admins); khatad signs them.
+-- and logout. Tokens carry the spec's {id, public_key, userType}, both ids the public id
+-- (and sid for admins); khatad signs them.
 
 CREATE FUNCTION wallet.token(claims jsonb) RETURNS jsonb
 LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp
@@ -226,6 +227,7 @@ BEGIN
   RETURN wallet.ok(200, 'Login successful', jsonb_build_object('token', NULL, 'profile', profile,
            'userType', CASE want_role WHEN 'AGENT' THEN 'Agent' ELSE 'Consumer' END))
       || jsonb_build_object('set_token', wallet.token(jsonb_build_object('id', u.public_id,
+           'public_key', u.public_id,
            'userType', CASE want_role WHEN 'AGENT' THEN 'Agent' ELSE 'Consumer' END)));
 END
 $$;
@@ -463,7 +465,7 @@ BEGIN
   RETURN wallet.ok(200, 'Login successful', jsonb_build_object('token', NULL,
            'profile', wallet.admin_json(a), 'userType', 'Admin'))
       || jsonb_build_object('set_token', wallet.token(jsonb_build_object(
-           'id', a.public_id, 'userType', 'Admin', 'sid', sid)));
+           'id', a.public_id, 'public_key', a.public_id, 'userType', 'Admin', 'sid', sid)));
 END
 $$;
 COMMENT ON FUNCTION wallet.h_admin_login(jsonb) IS

@@ -1,4 +1,6 @@
 """Authentication (spec sections User, Agent and Admin Authentication)."""
+import base64
+import json
 import re
 import time
 
@@ -129,6 +131,21 @@ def test_duplicate_email_or_phone_is_409(base_url):
     r = register(base_url, consumer_body(email=body['email'].upper()))
     assert r.status_code == 409 and r.json()['message'] == 'Email already registered'
     assert register(base_url, consumer_body(phone=body['phone'])).status_code == 409
+
+
+def token_payload(token):
+    part = token.split('.')[1]
+    return json.loads(base64.urlsafe_b64decode(part + '=' * (-len(part) % 4)))
+
+
+def test_token_payload_is_id_public_key_and_user_type(base_url):
+    c = new_consumer(base_url)
+    payload = token_payload(login(base_url, 'consumer', c.email, c.password)['token'])
+    assert {k: payload[k] for k in ('id', 'public_key', 'userType')} == \
+        {'id': c.id, 'public_key': c.id, 'userType': 'Consumer'}
+    admin = new_admin(base_url)
+    payload = token_payload(login(base_url, 'admin', admin.email, admin.password)['token'])
+    assert payload['userType'] == 'Admin' and payload['public_key'] == payload['id']
 
 
 def test_login_by_phone_and_wrong_password(base_url):
