@@ -169,6 +169,8 @@ CREATE TABLE wallet.bill_payments (
 );
 COMMENT ON TABLE wallet.bill_payments IS 'Bill payments: biller, customer account and receipt.';
 CREATE INDEX bill_payments_user ON wallet.bill_payments (user_id, created_at DESC);
+-- A biller's totals (admin list and details) read its payments, not the whole table.
+CREATE INDEX bill_payments_biller ON wallet.bill_payments (biller_id);
 
 CREATE TABLE wallet.bank_transfers (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
