@@ -39,7 +39,7 @@ AS $$
 BEGIN
   problem := '[]';
   IF coalesce(q ->> 'page', '1') !~ '^[0-9]{1,6}$' OR coalesce(q ->> 'page', '1')::int < 1 THEN
-    problem := problem || wallet.err('page', 'Page must be a positive integer');
+    problem := problem || wallet.err('page', 'Page must be a whole number from 1 to 999999');
   END IF;
   IF coalesce(q ->> 'limit', default_limit::text) !~ '^[0-9]{1,6}$'
      OR coalesce(q ->> 'limit', default_limit::text)::int NOT BETWEEN 1 AND 100 THEN

@@ -220,6 +220,10 @@ def test_history_filters_and_paginates(base_url):
     assert r.json()['data']['pagination']['totalCount'] == 5
     assert s.get('/api/transactions/history', params={'limit': 101}).status_code == 400
     assert s.get('/api/transactions/history', params={'type': 'NOPE'}).status_code == 400
+    for page in ('0', '1000000', 'x'):
+        r = s.get('/api/transactions/history', params={'page': page})
+        assert r.status_code == 400 and r.json()['errors'] == [
+            {'field': 'page', 'message': 'Page must be a whole number from 1 to 999999'}], page
 
 
 def test_transaction_details_own_only_admin_all(base_url):
