@@ -199,8 +199,10 @@ DECLARE
   e jsonb := '[]';
   profile jsonb;
 BEGIN
-  IF ident IS NULL OR ident = '' THEN e := e || wallet.err('identifier', 'Email or phone number is required'); END IF;
-  IF coalesce(b ->> 'password', '') = '' THEN e := e || wallet.err('password', 'Password is required'); END IF;
+  e := e || wallet.text_field_error(b, 'identifier', 'Identifier',
+    CASE WHEN coalesce(ident, '') = '' THEN 'Email or phone number is required' END);
+  e := e || wallet.text_field_error(b, 'password', 'Password',
+    CASE WHEN coalesce(b ->> 'password', '') = '' THEN 'Password is required' END);
   IF jsonb_array_length(e) > 0 THEN
     RETURN wallet.invalid(e);
   END IF;
@@ -448,8 +450,10 @@ DECLARE
   sid uuid;
   e jsonb := '[]';
 BEGIN
-  IF NOT wallet.is_email(b ->> 'email') THEN e := e || wallet.err('email', 'Invalid email format'); END IF;
-  IF coalesce(b ->> 'password', '') = '' THEN e := e || wallet.err('password', 'Password is required'); END IF;
+  e := e || wallet.text_field_error(b, 'email', 'Email',
+    CASE WHEN NOT wallet.is_email(b ->> 'email') THEN 'Invalid email format' END);
+  e := e || wallet.text_field_error(b, 'password', 'Password',
+    CASE WHEN coalesce(b ->> 'password', '') = '' THEN 'Password is required' END);
   IF jsonb_array_length(e) > 0 THEN
     RETURN wallet.invalid(e);
   END IF;

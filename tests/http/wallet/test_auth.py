@@ -159,6 +159,20 @@ def test_login_by_phone_and_wrong_password(base_url):
     assert r.status_code == 401 and r.json()['message'] == 'Invalid credentials'
 
 
+def test_login_fields_of_another_json_type_are_a_400(base_url):
+    c = new_consumer(base_url)
+    r = requests.post(url(base_url, '/api/auth/consumer/login'),
+                      json={'identifier': [c.email], 'password': 12345678}, timeout=30)
+    assert r.status_code == 400
+    assert r.json()['errors'] == [{'field': 'identifier', 'message': 'Identifier must be a string'},
+                                  {'field': 'password', 'message': 'Password must be a string'}]
+    r = requests.post(url(base_url, '/api/auth/admin/login'),
+                      json={'email': {'x': 1}, 'password': ['AdminPass123!']}, timeout=30)
+    assert r.status_code == 400
+    assert r.json()['errors'] == [{'field': 'email', 'message': 'Email must be a string'},
+                                  {'field': 'password', 'message': 'Password must be a string'}]
+
+
 def test_unknown_and_known_identifiers_take_the_same_time(base_url):
     c = new_consumer(base_url)
 
