@@ -332,14 +332,23 @@ $$;
 COMMENT ON FUNCTION wallet.idempotent_replay(jsonb, jsonb, jsonb) IS
   'The stored response for a retry with the same body, else a 409 naming the reused key.';
 
+-- What the row stored under an Idempotency-Key gives a request that found the key taken.
+CREATE FUNCTION wallet.idempotent_stored(principal text, key text, request jsonb) RETURNS jsonb
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT wallet.idempotent_replay(r.response, r.request, idempotent_stored.request)
+  FROM wallet.idempotent_responses r
+  WHERE r.principal = idempotent_stored.principal AND r.key = idempotent_stored.key
+$$;
+COMMENT ON FUNCTION wallet.idempotent_stored(text, text, jsonb) IS
+  'wallet.idempotent_replay of the response and body stored under a principal''s key.';
+
 -- Idempotency-Key: claim(principal, key, request) returns what an earlier request with the key
 -- left (wallet.idempotent_replay), NULL when this request is the first; it then holds the key
 -- until it commits.
 CREATE FUNCTION wallet.idempotency_claim(principal text, key text, request jsonb) RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  stored wallet.idempotent_responses;
 BEGIN
   IF key IS NULL THEN
     RETURN NULL;
@@ -350,9 +359,7 @@ BEGIN
   IF FOUND THEN
     RETURN NULL;
   END IF;
-  SELECT * INTO stored FROM wallet.idempotent_responses r
-  WHERE r.principal = idempotency_claim.principal AND r.key = idempotency_claim.key;
-  RETURN wallet.idempotent_replay(stored.response, stored.request, idempotency_claim.request);
+  RETURN wallet.idempotent_stored(principal, key, request);
 END
 $$;
 COMMENT ON FUNCTION wallet.idempotency_claim(text, text, jsonb) IS
@@ -380,8 +387,6 @@ CREATE FUNCTION wallet.idempotency_keep(principal text, operation text, key text
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  stored wallet.idempotent_responses;
 BEGIN
   IF key IS NULL THEN
     RETURN response;
@@ -392,10 +397,7 @@ BEGIN
   IF FOUND THEN
     RETURN response;
   END IF;
-  SELECT * INTO stored FROM wallet.idempotent_responses r
-  WHERE r.principal = idempotency_keep.principal
-    AND r.key = idempotency_keep.operation || ':' || idempotency_keep.key;
-  RETURN wallet.idempotent_replay(stored.response, stored.request, idempotency_keep.request);
+  RETURN wallet.idempotent_stored(principal, operation || ':' || key, request);
 END
 $$;
 COMMENT ON FUNCTION wallet.idempotency_keep(text, text, text, jsonb, jsonb) IS

@@ -351,8 +351,7 @@ BEGIN
       IF conflict IS DISTINCT FROM 'idempotent_responses_pkey' THEN
         RAISE;
       END IF;
-      RETURN (SELECT wallet.idempotent_replay(i.response, i.request, b) FROM wallet.idempotent_responses i
-              WHERE i.principal = 'user:' || u.public_id AND i.key = 'send_money:' || idem_key);
+      RETURN wallet.idempotent_stored(principal, 'send_money:' || idem_key, b);
   END;
   RETURN wallet.idempotency_keep(principal, 'send_money', idem_key, b, result);
 END
