@@ -155,59 +155,9 @@ COMMENT ON FUNCTION khata.spent(bigint, text, timestamptz) IS
 
 CREATE FUNCTION khata.spend(account bigint, amount bigint, at timestamptz DEFAULT NULL)
 RETURNS jsonb
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-  moment timestamptz := coalesce(at, pg_catalog.now());
-  book bigint;
-  daily bigint;
-  monthly bigint;
-  day_spent bigint;
-  month_spent bigint;
-BEGIN
-  IF amount IS NULL OR amount <= 0 THEN
-    RAISE EXCEPTION 'amount to spend must be positive' USING ERRCODE = '22023';
-  END IF;
-  -- One statement: the account's context (khata.spending_context) and both counters
-  -- upserted, the day's row before the month's (every spend locks them in that order).
-  WITH c AS (
-    SELECT x.book_id, x.daily, x.monthly, (moment AT TIME ZONE x.timezone)::date AS local_day
-    FROM khata.spending_context x
-    WHERE x.account_id = spend.account),
-  counted AS (
-    INSERT INTO khata.spending AS s (book_id, account_id, period, period_start, spent)
-    SELECT c.book_id, spend.account, p.period, p.period_start, spend.amount
-    FROM c, LATERAL (VALUES (1, 'day', c.local_day),
-                            (2, 'month', date_trunc('month', c.local_day)::date))
-              AS p(ord, period, period_start)
-    ORDER BY p.ord
-    ON CONFLICT ON CONSTRAINT spending_pkey DO UPDATE SET spent = s.spent + excluded.spent
-    RETURNING s.period, s.spent)
-  SELECT c.book_id, c.daily, c.monthly,
-         (SELECT n.spent FROM counted n WHERE n.period = 'day'),
-         (SELECT n.spent FROM counted n WHERE n.period = 'month')
-  INTO book, daily, monthly, day_spent, month_spent
-  FROM c;
-  IF book IS NULL THEN
-    RAISE EXCEPTION 'no account %', account USING ERRCODE = 'P0002';
-  END IF;
-  IF day_spent > daily THEN
-    RAISE EXCEPTION 'daily spending limit exceeded: % would make % of %', amount, day_spent, daily
-      USING ERRCODE = '22K25',
-            DETAIL = format('already spent today: %s', day_spent - amount);
-  END IF;
-  IF month_spent > monthly THEN
-    RAISE EXCEPTION 'monthly spending limit exceeded: % would make % of %', amount, month_spent,
-      monthly
-      USING ERRCODE = '22K26',
-            DETAIL = format('already spent this month: %s', month_spent - amount);
-  END IF;
-
-  RETURN jsonb_build_object('daily_spent', day_spent, 'daily_limit', daily,
-                            'monthly_spent', month_spent, 'monthly_limit', monthly);
-END
-$$;
+AS 'MODULE_PATHNAME', 'khata_spend'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 
 COMMENT ON FUNCTION khata.spend(bigint, bigint, timestamptz) IS
   'Counts amount against an account''s daily and monthly caps, atomically: 22K25 (daily) or '

@@ -1,6 +1,7 @@
 // SQL entry points of the posting path: post_journal, hold, post_pending, void_pending and
-// expiry, reverse_journal, post_journals. Each is one SPI session: resolve accounts, check
-// idempotency, lock balance rows in order, check overdrafts, update, insert.
+// expiry, reverse_journal, post_journals, and the priced posting (post_priced, spend). Each is
+// one SPI session: resolve accounts, check idempotency, lock balance rows in order, check
+// overdrafts, update, insert.
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -10,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "khata/core/error.h"
+#include "khata/core/fee_schedule.h"
+#include "khata/core/json_text.h"
 #include "khata/core/ledger.h"
 #include "khata/pg/convert.h"
 #include "khata/pg/guard.h"
@@ -17,6 +20,7 @@
 #include "khata/pg/ledger_store.h"
 
 extern "C" {
+#include "access/xact.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
@@ -98,18 +102,36 @@ void replay_taken_key(LedgerSession& session, int64_t book, std::vector<PendingJ
                                                   "retry to replay it");
 }
 
+// A new journal from inputs, journals[0] holding its kind, key and optional fields; the
+// result of post_journal ({"journal_id", "replayed", "balances"}) as text.
+std::string post_one(LedgerSession& session, int64_t book, std::vector<PendingJournal>& journals,
+                     const std::vector<ledger::LegInput>& inputs) {
+  PendingJournal& j = journals[0];
+  const ledger::Accounts accounts = session.accounts_for(book, inputs);
+  j.legs = ledger::resolve_legs(inputs, accounts);
+  // The journal is written first: its key's unique index tells a repeat from a new journal
+  // in the same step. A refusal below raises, and the insert goes with the transaction.
+  if (session.claim(book, journals)) {
+    ledger::check_journal(j.legs, accounts);
+    j.effects = ledger::effects_of(j.legs, accounts,
+                                   j.kind == 'H' ? ledger::hold_effect : ledger::posting_effect);
+    session.post_claimed(book, journals, accounts);
+  } else {
+    replay_taken_key(session, book, journals);
+  }
+  return result_json(session, j, accounts);
+}
+
 // post_journal and hold: a new journal of `kind` from legs.
 Datum post_new(FunctionCallInfo fcinfo, char kind) {
   const int64_t book = book_arg(fcinfo);
   const std::string key = key_arg(fcinfo, 1);
   const auto inputs = legs_arg(fcinfo, 2);
   LedgerSession session;
-  const ledger::Accounts accounts = session.accounts_for(book, inputs);
   std::vector<PendingJournal> journals(1);
   PendingJournal& j = journals[0];
   j.kind = kind;
   j.idempotency_key = key;
-  j.legs = ledger::resolve_legs(inputs, accounts);
   optional_args(fcinfo, 3, 4, j);
   if (!PG_ARGISNULL(5)) {
     if (kind == 'H')
@@ -117,19 +139,54 @@ Datum post_new(FunctionCallInfo fcinfo, char kind) {
     else
       j.effective_at = PG_GETARG_DATUM(5);
   }
-  // The journal is written first: its key's unique index tells a repeat from a new journal
-  // in the same step. A refusal below raises, and the insert goes with the transaction.
-  if (session.claim(book, journals)) {
-    ledger::check_journal(j.legs, accounts);
-    j.effects = ledger::effects_of(j.legs, accounts,
-                                   kind == 'H' ? ledger::hold_effect : ledger::posting_effect);
-    session.post_claimed(book, journals, accounts);
-  } else {
-    replay_taken_key(session, book, journals);
-  }
-  const std::string result = result_json(session, j, accounts);
+  const std::string result = post_one(session, book, journals, inputs);
   session.finish();
   return jsonb_result(result);
+}
+
+std::string optional_number(const std::optional<int64_t>& n) {
+  return n ? std::to_string(*n) : "null";
+}
+
+// Counts what leaves an account against its daily and monthly caps (khata.spend): the
+// account's spending as JSON text, or 22K25/22K26 when a cap would be passed.
+std::string spend_json(LedgerSession& session, int64_t account, int64_t amount, Datum moment) {
+  if (amount <= 0) throw Error("22023", "amount to spend must be positive");
+  const auto s = session.count_spending(account, amount, moment);
+  if (!s) throw Error("P0002", "no account " + std::to_string(account));
+  if (s->daily_limit && s->daily_spent > *s->daily_limit)
+    throw Error("22K25",
+                "daily spending limit exceeded: " + std::to_string(amount) + " would make " +
+                    std::to_string(s->daily_spent) + " of " + std::to_string(*s->daily_limit),
+                "already spent today: " + std::to_string(s->daily_spent - amount));
+  if (s->monthly_limit && s->monthly_spent > *s->monthly_limit)
+    throw Error("22K26",
+                "monthly spending limit exceeded: " + std::to_string(amount) + " would make " +
+                    std::to_string(s->monthly_spent) + " of " + std::to_string(*s->monthly_limit),
+                "already spent this month: " + std::to_string(s->monthly_spent - amount));
+  return "{\"daily_spent\": " + std::to_string(s->daily_spent) +
+         ", \"daily_limit\": " + optional_number(s->daily_limit) +
+         ", \"monthly_spent\": " + std::to_string(s->monthly_spent) +
+         ", \"monthly_limit\": " + optional_number(s->monthly_limit) + "}";
+}
+
+Datum moment_arg(FunctionCallInfo fcinfo, int n) {
+  return PG_ARGISNULL(n) ? TimestampTzGetDatum(GetCurrentTransactionStartTimestamp())
+                         : PG_GETARG_DATUM(n);
+}
+
+// The account a role names, as (accounts ->> role)::bigint reads it.
+int64_t role_account(const nlohmann::json& account) {
+  if (account.is_number_integer()) return account.get<int64_t>();
+  const std::string text = account.is_string() ? account.get<std::string>() : account.dump();
+  size_t used = 0;
+  try {
+    const int64_t id = std::stoll(text, &used);
+    if (used == text.size()) return id;
+  } catch (const std::exception&) {
+  }
+  throw Error(khata::sqlstate::kInvalidTextRepresentation,
+              "invalid input syntax for type bigint: \"" + text + "\"");
 }
 
 const char* outcome_name(char kind) {
@@ -278,6 +335,115 @@ KHATA_FUNCTION(khata_reverse_journal) {
 }
 
 // khata.post_journals(book, items) RETURNS jsonb: one result per item, items independent.
+// khata.spend(account, amount, at) RETURNS jsonb
+KHATA_FUNCTION(khata_spend) {
+  if (PG_ARGISNULL(1) || PG_GETARG_INT64(1) <= 0)
+    throw Error("22023", "amount to spend must be positive");
+  if (PG_ARGISNULL(0)) throw Error("P0002", "no account <NULL>");
+  LedgerSession session;
+  const std::string result =
+      spend_json(session, PG_GETARG_INT64(0), PG_GETARG_INT64(1), moment_arg(fcinfo, 2));
+  session.finish();
+  return jsonb_result(result);
+}
+
+// khata.post_priced(schedule, operation, amount, accounts, idempotency_key, context, memo,
+// metadata, effective_at, count_spending) RETURNS jsonb: one read finds the schedule, a
+// journal already under the key and the rules with their settings; then the quote, the
+// spending count and the posting, in the order the checks are documented.
+KHATA_FUNCTION(khata_post_priced) {
+  const std::string operation = PG_ARGISNULL(1) ? "<NULL>" : khata::pg::text_arg(fcinfo, 1);
+  const std::string key = PG_ARGISNULL(4) ? "" : khata::pg::text_arg(fcinfo, 4);
+  LedgerSession session;
+  std::optional<khata::pg::PricingLookup> found;
+  if (!PG_ARGISNULL(0)) found = session.pricing(PG_GETARG_INT64(0), operation, key);
+  if (!found)
+    throw Error("P0002",
+                "no fee schedule " +
+                    (PG_ARGISNULL(0) ? std::string("<NULL>") : std::to_string(PG_GETARG_INT64(0))));
+  const int64_t schedule = PG_GETARG_INT64(0);
+  if (key.empty()) throw Error("22023", "a priced posting needs an idempotency key");
+  if (PG_ARGISNULL(2)) throw Error("22023", "the amount to price is NULL");
+  const int64_t amount = PG_GETARG_INT64(2);
+
+  // A repeat returns the first posting as it was priced then, even if the rates changed since.
+  if (found->previous_journal) {
+    const nlohmann::json previous =
+        found->previous_quote ? khata::parse_json_exact(*found->previous_quote) : nlohmann::json();
+    const bool same = previous.is_object() && previous.contains("operation") &&
+                      previous["operation"] == operation && previous.contains("amount") &&
+                      previous["amount"].is_number_integer() &&
+                      previous["amount"].get<int64_t>() == amount;
+    if (!same)
+      throw Error(state::kIdempotencyConflict,
+                  "idempotency key \"" + key + "\" was used for another posting");
+    const std::string result = "{\"journal_id\": " + std::to_string(found->previous_journal) +
+                               ", \"replayed\": true, \"quote\": " + *found->previous_quote + "}";
+    session.finish();
+    return jsonb_result(result);
+  }
+  if (!found->rules)
+    throw Error("22K22", "fee schedule " + std::to_string(schedule) +
+                             " has no rules for operation \"" + operation + "\"");
+
+  const nlohmann::json priced =
+      khata::quote_fee(khata::parse_json_exact(*found->rules), amount,
+                       khata::pg::jsonb_arg(fcinfo, 5, nlohmann::json::object()),
+                       khata::parse_json_exact(found->settings));
+  nlohmann::json quote = {{"schedule", schedule}, {"operation", operation}};
+  for (const auto& [k, v] : priced.items()) quote[k] = v;
+
+  // Each leg's role replaced by its account, in the quote's order.
+  const nlohmann::json roles = khata::pg::jsonb_arg(fcinfo, 3, nlohmann::json::object());
+  const auto account_of = [&](const std::string& role) -> const nlohmann::json* {
+    if (!roles.is_object() || !roles.contains(role)) return nullptr;
+    return &roles.at(role);
+  };
+  nlohmann::json legs = nlohmann::json::array();
+  for (const auto& leg : quote.value("legs", nlohmann::json::array())) {
+    const std::string role = leg.value("role", "");
+    const nlohmann::json* account = account_of(role);
+    if (!account)
+      throw Error("22023", "operation " + operation + " needs an account for role \"" + role + "\"",
+                  {}, "pass it in accounts, e.g. {\"" + role + "\": 42}");
+    nlohmann::json out = leg;
+    out.erase("role");
+    out["account"] = *account;
+    legs.push_back(std::move(out));
+  }
+
+  const Datum moment = moment_arg(fcinfo, 8);
+  std::string spending = "null";
+  if (!PG_ARGISNULL(9) && PG_GETARG_BOOL(9)) {
+    const nlohmann::json* sender = account_of("sender");
+    if (!sender)
+      throw Error("22023", "operation " + operation + " needs an account for role \"sender\"");
+    spending = spend_json(session, role_account(*sender), quote.value("total_debited", int64_t{0}),
+                          moment);
+  }
+
+  std::vector<PendingJournal> journals(1);
+  PendingJournal& j = journals[0];
+  j.idempotency_key = key;
+  if (!PG_ARGISNULL(6)) j.memo = khata::pg::text_arg(fcinfo, 6);
+  // The caller's metadata with the quote added, as metadata || {"quote": ...} would make it.
+  const std::string quote_text = quote.dump();
+  j.metadata_json = pg_call([&] {
+    const Datum with_quote =
+        DirectFunctionCall1(jsonb_in, CStringGetDatum(("{\"quote\": " + quote_text + "}").c_str()));
+    const Datum merged = PG_ARGISNULL(7)
+                             ? with_quote
+                             : DirectFunctionCall2(jsonb_concat, PG_GETARG_DATUM(7), with_quote);
+    return std::string(DatumGetCString(DirectFunctionCall1(jsonb_out, merged)));
+  });
+  j.effective_at = moment;
+  std::string result = post_one(session, found->book, journals, ledger::parse_legs_doc(legs));
+  result.pop_back();  // the closing brace: the quote and the spending are added
+  result += ", \"quote\": " + quote_text + ", \"spending\": " + spending + "}";
+  session.finish();
+  return jsonb_result(result);
+}
+
 KHATA_FUNCTION(khata_post_journals) {
   const int64_t book = book_arg(fcinfo);
   if (PG_ARGISNULL(1)) throw Error(state::kBadBatch, "items are NULL");

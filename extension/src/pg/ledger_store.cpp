@@ -126,6 +126,36 @@ Plan journal_plan{
     "SELECT id, book_id, kind, ref, account_ids, amounts, expires_at, expires_at <= now() "
     "FROM khata.journals WHERE id = $1",
     {INT8OID}};
+// The settings a rule reads: the book's value, else the definition's default.
+Plan pricing_plan{
+    "SELECT s.book_id, j.id, (j.metadata -> 'quote')::text, r.rules::text, "
+    "(SELECT coalesce(jsonb_object_agg(k.key, coalesce(v.value, d.default_value)) "
+    "FILTER (WHERE coalesce(v.value, d.default_value) IS NOT NULL), '{}') "
+    "FROM unnest(khata.fee_rule_settings(r.rules)) AS k(key) "
+    "LEFT JOIN khata.settings v ON v.book_id = s.book_id AND v.key = k.key "
+    "LEFT JOIN khata.setting_definitions d ON d.key = k.key)::text "
+    "FROM khata.fee_schedules s "
+    "LEFT JOIN khata.journals j ON j.book_id = s.book_id AND j.idempotency_key = $2 "
+    "LEFT JOIN khata.fee_rules r "
+    "ON r.book_id = s.book_id AND r.schedule_id = s.id AND r.operation = $3 "
+    "WHERE s.id = $1",
+    {INT8OID, TEXTOID, TEXTOID}};
+// Both counters upserted in one statement, the day's row before the month's.
+Plan spend_plan{
+    "WITH c AS (SELECT x.book_id, x.daily, x.monthly, "
+    "($3::timestamptz AT TIME ZONE x.timezone)::date AS local_day "
+    "FROM khata.spending_context x WHERE x.account_id = $1), "
+    "counted AS (INSERT INTO khata.spending AS s (book_id, account_id, period, period_start, "
+    "spent) "
+    "SELECT c.book_id, $1, p.period, p.period_start, $2 FROM c, "
+    "LATERAL (VALUES (1, 'day', c.local_day), (2, 'month', date_trunc('month', "
+    "c.local_day)::date)) "
+    "AS p(ord, period, period_start) ORDER BY p.ord "
+    "ON CONFLICT ON CONSTRAINT spending_pkey DO UPDATE SET spent = s.spent + excluded.spent "
+    "RETURNING s.period, s.spent) "
+    "SELECT c.daily, c.monthly, (SELECT n.spent FROM counted n WHERE n.period = 'day'), "
+    "(SELECT n.spent FROM counted n WHERE n.period = 'month') FROM c",
+    {INT8OID, INT8OID, TIMESTAMPTZOID}};
 Plan outcome_plan{"SELECT id, kind FROM khata.journals WHERE ref = $1", {INT8OID}};
 
 // An internal subtransaction inside the SPI session: rollback() undoes what ran in it
@@ -325,14 +355,16 @@ Datum nullable_array(const std::vector<std::optional<Datum>>& values, Oid type, 
         construct_md_array(datums.data(), nulls.get(), 1, dims, lbs, type, len, byval, align));
   });
 }
+Datum text_datum(const std::string& text) {
+  return pg_call([&] {
+    return PointerGetDatum(cstring_to_text_with_len(text.data(), static_cast<int>(text.size())));
+  });
+}
 Datum text_array(const std::vector<std::optional<std::string>>& values) {
   std::vector<std::optional<Datum>> datums(values.size());
   for (size_t i = 0; i < values.size(); ++i) {
     if (!values[i]) continue;
-    const std::string& s = *values[i];
-    datums[i] = pg_call([&] {
-      return PointerGetDatum(cstring_to_text_with_len(s.data(), static_cast<int>(s.size())));
-    });
+    datums[i] = text_datum(*values[i]);
   }
   return nullable_array(datums, TEXTOID, -1, false, TYPALIGN_INT);
 }
@@ -909,11 +941,6 @@ bool LedgerSession::claim_one(int64_t book, PendingJournal& j) {
     ids.push_back(leg.account_id);
     amounts.push_back(leg.amount);
   }
-  const auto text_datum = [](const std::string& text) {
-    return pg_call([&] {
-      return PointerGetDatum(cstring_to_text_with_len(text.data(), static_cast<int>(text.size())));
-    });
-  };
   Datum values[10] = {Int64GetDatum(book),
                       CharGetDatum(j.kind),
                       Int64GetDatum(j.ref),
@@ -966,6 +993,38 @@ std::optional<StoredJournal> LedgerSession::journal(int64_t id) {
   if (!isnull) j.expires_at = expires;
   j.expired_by_now = bool_column(0, 8);
   return j;
+}
+
+std::optional<PricingLookup> LedgerSession::pricing(int64_t schedule, const std::string& operation,
+                                                    const std::string& idempotency_key) {
+  Datum values[3] = {Int64GetDatum(schedule), text_datum(idempotency_key), text_datum(operation)};
+  if (run(pricing_plan, values) == 0) return std::nullopt;
+  PricingLookup found;
+  found.book = int8_column(0, 1);
+  found.previous_journal = int8_column(0, 2);
+  bool isnull = false;
+  column(0, 3, &isnull);
+  if (!isnull) found.previous_quote = text_column(0, 3);
+  column(0, 4, &isnull);
+  if (!isnull) found.rules = text_column(0, 4);
+  column(0, 5, &isnull);
+  if (!isnull) found.settings = text_column(0, 5);
+  return found;
+}
+
+std::optional<Spending> LedgerSession::count_spending(int64_t account, int64_t amount,
+                                                      Datum moment) {
+  Datum values[3] = {Int64GetDatum(account), Int64GetDatum(amount), moment};
+  if (run(spend_plan, values) == 0) return std::nullopt;
+  Spending s;
+  bool isnull = false;
+  Datum d = column(0, 1, &isnull);
+  if (!isnull) s.daily_limit = DatumGetInt64(d);
+  d = column(0, 2, &isnull);
+  if (!isnull) s.monthly_limit = DatumGetInt64(d);
+  s.daily_spent = int8_column(0, 3);
+  s.monthly_spent = int8_column(0, 4);
+  return s;
 }
 
 std::optional<std::pair<int64_t, char>> LedgerSession::outcome_of(int64_t id) {

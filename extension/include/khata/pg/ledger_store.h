@@ -52,6 +52,25 @@ struct StoredJournal {
   bool expired_by_now = false;
 };
 
+// What a priced posting reads first, in one statement (khata.post_priced): the fee schedule's
+// book, the journal already under the idempotency key, the operation's rules and the values
+// of the settings they read. JSON as text.
+struct PricingLookup {
+  int64_t book = 0;
+  int64_t previous_journal = 0;  // 0: the key is free
+  std::optional<std::string> previous_quote;
+  std::optional<std::string> rules;  // none: the schedule has no rules for the operation
+  std::string settings = "{}";
+};
+
+// An account's spending after a spend was counted, in minor units; a limit is absent when the
+// account has none.
+struct Spending {
+  std::optional<int64_t> daily_limit, monthly_limit;
+  int64_t daily_spent = 0;
+  int64_t monthly_spent = 0;
+};
+
 class LedgerSession {
  public:
   LedgerSession();  // SPI_connect
@@ -92,6 +111,14 @@ class LedgerSession {
   // statement when it can be, else as post() does.
   void post_claimed(int64_t book, std::vector<PendingJournal>& journals,
                     const ledger::Accounts& accounts);
+
+  // nullopt when there is no such schedule.
+  std::optional<PricingLookup> pricing(int64_t schedule, const std::string& operation,
+                                       const std::string& idempotency_key);
+  // Adds amount to the account's counters of the day and the month containing `moment` (in
+  // its book's time zone), locking them day first; nullopt when there is no such account.
+  // The caller refuses what passes a limit, which undoes the count with the transaction.
+  std::optional<Spending> count_spending(int64_t account, int64_t amount, Datum moment);
 
   std::optional<StoredJournal> journal(int64_t id);
   // The journal that resolved or reversed `id`, with its kind; nullopt when none.
