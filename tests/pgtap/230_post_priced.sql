@@ -1,6 +1,6 @@
 -- khata.post_priced: quote and post amount, fee and commissions as one balanced journal.
 BEGIN;
-SELECT plan(16);
+SELECT plan(24);
 
 SELECT khata.create_book('priced-test', 'Priced test') AS book \gset
 SELECT khata.define_setting('agent_commission_rate', 'number', 'Agent commission %', 0, 100, false, '1.5');
@@ -49,6 +49,26 @@ SELECT throws_ok(format($$ SELECT khata.post_priced(%s, 'cash_out', 60000, %L, '
   '22K25', NULL, 'a cash out past the daily limit is refused');
 SELECT throws_ok(format($$ SELECT khata.post_priced(%s, 'cash_out', 60000, '{"sender": %s}', 'co-5') $$, :schedule, :consumer),
   '22023', NULL, 'every role of the quote needs an account');
+
+SELECT khata.set_spending_limits(:consumer, 2500000, 10000000);
+SELECT khata.post_priced(:schedule, 'cash_out', 10000, :'roles', 'co-6', '{}', 'With metadata',
+  '{"channel": "app", "rate": 1.50}') AS m \gset
+SELECT is((SELECT (metadata - 'quote')::text FROM khata.journals WHERE id = (:'m'::jsonb ->> 'journal_id')::bigint),
+  '{"rate": 1.50, "channel": "app"}', 'the caller''s metadata is stored as given');
+SELECT is((SELECT metadata -> 'quote' FROM khata.journals WHERE id = (:'m'::jsonb ->> 'journal_id')::bigint),
+  :'m'::jsonb -> 'quote', 'with the quote beside it');
+SELECT is(:'m'::jsonb -> 'spending' ->> 'daily_spent', (203700 + 10185)::text,
+  'the result holds the sender''s spending after the posting');
+SELECT is((khata.post_priced(:schedule, 'cash_out', 10000, :'roles', 'co-7', '{}', NULL, NULL, NULL, false) -> 'spending'),
+  'null'::jsonb, 'a posting that does not count spending has none');
+SELECT is(khata.spent(:consumer, 'day'), (203700 + 10185)::bigint, 'and counts nothing');
+SELECT throws_ok(format($$ SELECT khata.post_priced(%s, 'cash_out', 10000, %L, 'co-8') $$, -1, :'roles'),
+  'P0002', 'no fee schedule -1', 'an unknown schedule is named');
+SELECT throws_ok(format($$ SELECT khata.post_priced(%s, 'send_money', 10000, %L, 'co-9') $$, :schedule, :'roles'),
+  '22K22', format('fee schedule %s has no rules for operation "send_money"', :schedule),
+  'an operation without rules is refused');
+SELECT throws_ok(format($$ SELECT khata.post_priced(%s, 'cash_out', 10000, %L, '') $$, :schedule, :'roles'),
+  '22023', 'a priced posting needs an idempotency key', 'a priced posting needs a key');
 
 SELECT * FROM finish();
 ROLLBACK;
