@@ -9,7 +9,9 @@ CREATE FUNCTION khata.post_priced(
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'khata_post_priced'
 LANGUAGE C VOLATILE
-SET search_path = pg_catalog, pg_temp;
+-- Its statements are planned once per backend, inside a call: without sequential scans, a plan
+-- made while khata.journals was nearly empty (a new book) cannot scan it as it grows.
+SET search_path = pg_catalog, pg_temp SET enable_seqscan = off;
 
 COMMENT ON FUNCTION khata.post_priced(bigint, text, bigint, jsonb, text, jsonb, text, jsonb, timestamptz, boolean) IS
   'Quotes an operation (khata.quote) and posts amount, fee and commissions as one journal, '
