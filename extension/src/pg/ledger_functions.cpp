@@ -334,7 +334,6 @@ KHATA_FUNCTION(khata_reverse_journal) {
   return jsonb_result(result);
 }
 
-// khata.post_journals(book, items) RETURNS jsonb: one result per item, items independent.
 // khata.spend(account, amount, at) RETURNS jsonb
 KHATA_FUNCTION(khata_spend) {
   if (PG_ARGISNULL(1) || PG_GETARG_INT64(1) <= 0)
@@ -444,6 +443,7 @@ KHATA_FUNCTION(khata_post_priced) {
   return jsonb_result(result);
 }
 
+// khata.post_journals(book, items) RETURNS jsonb: one result per item, items independent.
 KHATA_FUNCTION(khata_post_journals) {
   const int64_t book = book_arg(fcinfo);
   if (PG_ARGISNULL(1)) throw Error(state::kBadBatch, "items are NULL");
