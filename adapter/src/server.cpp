@@ -430,6 +430,11 @@ class Dispatcher {
         return adapter_error(
             400, "JSON body nested deeper than " + std::to_string(kMaxJsonDepth) + " levels",
             r_.id);
+      case JsonBody::number_out_of_range:
+        return adapter_error(400, "A number in the JSON body is out of range", r_.id);
+      case JsonBody::nul_character:
+        return adapter_error(400, "The JSON body has a \\u0000 character, which is not accepted",
+                             r_.id);
     }
     call.body = body;
     return std::nullopt;

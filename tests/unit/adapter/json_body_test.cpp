@@ -49,5 +49,28 @@ TEST(JsonBody, DeepTextStopsAtTheLimitWithoutRecursion) {
   EXPECT_EQ(check_json_body(std::string(n, '[')), JsonBody::too_deep);
 }
 
+TEST(JsonBody, NumbersPastADoubleOrAThousandDecimalsAreOutOfRange) {
+  EXPECT_EQ(check_json_body(R"({"amount": 1e999999})"), JsonBody::number_out_of_range);
+  EXPECT_EQ(check_json_body(R"({"amount": -1e999999999999999999999})"),
+            JsonBody::number_out_of_range);
+  EXPECT_EQ(check_json_body("[1e309]"), JsonBody::number_out_of_range);
+  EXPECT_EQ(check_json_body("[1" + std::string(400, '0') + "]"), JsonBody::number_out_of_range);
+  EXPECT_EQ(check_json_body("[1e-1001]"), JsonBody::number_out_of_range);
+  EXPECT_EQ(check_json_body("[1e-999999]"), JsonBody::number_out_of_range);
+  EXPECT_EQ(check_json_body("[0." + std::string(1001, '1') + "]"), JsonBody::number_out_of_range);
+}
+
+TEST(JsonBody, LargeButReadableNumbersPass) {
+  EXPECT_EQ(check_json_body("[1e300, 1E+307, 1.5e-998, 123456789012345678901234567890]"),
+            JsonBody::ok);
+  EXPECT_EQ(check_json_body("[0." + std::string(1000, '1') + "]"), JsonBody::ok);
+}
+
+TEST(JsonBody, ANulInAStringOrAKeyIsRefused) {
+  EXPECT_EQ(check_json_body(R"({"email": "a\u0000@example.com"})"), JsonBody::nul_character);
+  EXPECT_EQ(check_json_body(R"({"a\u0000": 1})"), JsonBody::nul_character);
+  EXPECT_EQ(check_json_body(R"({"a": "\\u0000"})"), JsonBody::ok);
+}
+
 }  // namespace
 }  // namespace khatad
