@@ -258,12 +258,27 @@ BEGIN
     SELECT set_account_slots.account, s FROM generate_series(current_slots, set_account_slots.slots - 1) s;
   END IF;
   UPDATE khata.accounts a SET slots = set_account_slots.slots WHERE a.id = set_account_slots.account;
+  -- The available balance in equal shares, the holds in slot 0 (as a posting that locks every
+  -- slot spreads it again): each slot of an account that cannot be overdrawn covers its share.
+  UPDATE khata.balances b
+  SET posted = (t.posted - t.pending_out) / set_account_slots.slots
+               + CASE WHEN b.slot = 0
+                      THEN (t.posted - t.pending_out) % set_account_slots.slots + t.pending_out
+                      ELSE 0 END,
+      pending_out = CASE WHEN b.slot = 0 THEN t.pending_out ELSE 0 END,
+      pending_in = CASE WHEN b.slot = 0 THEN t.pending_in ELSE 0 END
+  FROM (SELECT sum(x.posted)::bigint AS posted, sum(x.pending_out)::bigint AS pending_out,
+               sum(x.pending_in)::bigint AS pending_in
+        FROM khata.balances x WHERE x.account_id = set_account_slots.account) t
+  WHERE b.account_id = set_account_slots.account;
 END
 $$;
 COMMENT ON FUNCTION khata.set_account_slots(bigint, int) IS
-  'Splits an account''s stored balance over N rows (1-64): postings that cannot overdraw it '
-  'update one row chosen by backend, so a hot account (a fee account every journal credits) '
-  'is not a queue. Postings that could overdraw it lock all N rows.';
+  'Splits an account''s stored balance over N rows (1-64), the available balance in equal '
+  'shares: postings that cannot overdraw it update one row chosen by backend, so a hot account '
+  '(a fee account every journal credits) is not a queue. On a no_overdraft account, a debit '
+  'that the backend''s row covers by itself updates that row alone; any other locks all N rows '
+  'and spreads the balance again.';
 
 CREATE FUNCTION khata.close_account(account bigint) RETURNS void
 LANGUAGE plpgsql VOLATILE

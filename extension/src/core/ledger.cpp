@@ -254,6 +254,16 @@ Balance negate(const Balance& b) { return Balance{-b.posted, -b.pending_out, -b.
 
 bool lowers_available(const Balance& effect) { return effect.posted - effect.pending_out < 0; }
 
+std::vector<Balance> spread(const Balance& total, int slots) {
+  if (slots < 1) throw Error("XX000", "an account has at least one balance slot");
+  const int64_t available = total.available();
+  std::vector<Balance> out(static_cast<size_t>(slots), Balance{available / slots, 0, 0});
+  out[0].posted += available % slots + total.pending_out;
+  out[0].pending_out = total.pending_out;
+  out[0].pending_in = total.pending_in;
+  return out;
+}
+
 void check_overdraft(const Account& account, const Balance& before, const Balance& effect) {
   if (!account.no_overdraft || !lowers_available(effect)) return;
   Balance after = before;

@@ -502,6 +502,24 @@ int backend_stripe() {
 
 int backend_slot(int slots) { return slots <= 1 ? 0 : backend_stripe() % slots; }
 
+namespace {
+
+// A no_overdraft account split into slots: each of its slots keeps a non-negative available
+// balance, so a debit that one slot covers is safe without seeing the others.
+bool escrowed(const ledger::Account& a) { return a.slots > 1 && a.no_overdraft; }
+
+bool debits_escrowed(const std::vector<PendingJournal>& journals,
+                     const ledger::Accounts& accounts) {
+  for (const auto& j : journals) {
+    if (j.failed() || j.replayed || j.duplicate_of >= 0) continue;
+    for (const auto& [id, effect] : j.effects)
+      if (escrowed(accounts.at(id)) && ledger::lowers_available(effect)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 LedgerSession::LedgerSession() {
   pg_call([] {
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "khata: SPI_connect failed");
@@ -601,7 +619,7 @@ void LedgerSession::find_replays(int64_t book, std::vector<PendingJournal>& jour
 }
 
 void LedgerSession::lock_balances(const std::vector<PendingJournal>& journals,
-                                  const ledger::Accounts& accounts) {
+                                  const ledger::Accounts& accounts, bool slot_only) {
   // (account, slot) pairs to lock; slot -1: every slot of the account.
   std::map<int64_t, std::set<int>> wanted;
   for (const auto& j : journals) {
@@ -611,7 +629,7 @@ void LedgerSession::lock_balances(const std::vector<PendingJournal>& journals,
       auto& slots = wanted[id];
       if (a.slots <= 1) {
         slots.insert(0);
-      } else if (a.no_overdraft && ledger::lowers_available(effect)) {
+      } else if (a.no_overdraft && ledger::lowers_available(effect) && !slot_only) {
         slots.insert(-1);
       } else {
         slots.insert(backend_slot(a.slots));
@@ -621,7 +639,9 @@ void LedgerSession::lock_balances(const std::vector<PendingJournal>& journals,
   std::vector<int64_t> ids;
   std::vector<int16_t> slots;
   fully_locked_.clear();
+  slot_locked_.clear();
   for (const auto& [id, set] : wanted) {
+    if (escrowed(accounts.at(id)) && !set.count(-1)) slot_locked_.push_back(id);
     if (set.count(-1)) {
       fully_locked_.push_back(id);
       for (int s = 0; s < accounts.at(id).slots; ++s) {
@@ -656,12 +676,15 @@ void LedgerSession::lock_balances(const std::vector<PendingJournal>& journals,
 
 bool LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
                           const ledger::Accounts& accounts, bool raise, bool claimed_must_pass) {
-  // Whole-account balances of the fully locked accounts, and of one-slot accounts.
+  // Whole-account balances of the fully locked accounts and of one-slot accounts; the one
+  // locked slot of an escrowed account, whose debits that slot must cover.
   std::unordered_map<int64_t, Balance> running;
+  const auto in = [](const std::vector<int64_t>& ids, int64_t id) {
+    return std::binary_search(ids.begin(), ids.end(), id);
+  };
   for (const auto& row : locked_) {
     const auto& a = accounts.at(row.account_id);
-    if (a.slots <= 1 ||
-        std::binary_search(fully_locked_.begin(), fully_locked_.end(), row.account_id))
+    if (a.slots <= 1 || in(fully_locked_, row.account_id) || in(slot_locked_, row.account_id))
       running[row.account_id] += row.balance;
   }
   // Decided in order before anything is written: a refusal of a claimed journal leaves the
@@ -695,7 +718,22 @@ bool LedgerSession::apply(int64_t book, std::vector<PendingJournal>& journals,
     journals[i].error_message = e.what();
   }
   after_.clear();
-  for (const auto& [id, balance] : running) after_[id] = balance;
+  for (const auto& [id, balance] : running)
+    if (!in(slot_locked_, id)) after_[id] = balance;
+  // A no_overdraft account seen whole and changed is spread again over its slots, so that
+  // each slot covers its share of the available balance by itself (see update_claimed).
+  for (const int64_t id : fully_locked_) {
+    const auto& a = accounts.at(id);
+    const auto own = deltas.find({id, backend_slot(a.slots)});
+    if (!escrowed(a) || own == deltas.end()) continue;
+    const auto target = ledger::spread(running.at(id), a.slots);
+    for (const auto& row : locked_) {
+      if (row.account_id != id) continue;
+      Balance d = target.at(static_cast<size_t>(row.slot));
+      d += ledger::negate(row.balance);
+      deltas[{id, row.slot}] = d;
+    }
+  }
 
   std::vector<ItemPointerData> rows;
   std::vector<int64_t> posted, pending_out, pending_in;
@@ -741,19 +779,19 @@ void LedgerSession::settle_repeats(std::vector<PendingJournal>& journals) {
 }
 
 LedgerSession::Update LedgerSession::update_claimed(std::vector<PendingJournal>& journals,
-                                                    const ledger::Accounts& accounts, bool raise) {
-  // Every journal to post is claimed already; a hot account that a journal may overdraw
-  // needs all its slots seen, which the lock-then-update path does.
+                                                    const ledger::Accounts& accounts, bool raise,
+                                                    bool totals) {
+  // Every journal to post is claimed already. A debit of an escrowed account is checked
+  // against this backend's slot alone; when the slot does not cover it, the journal is
+  // refused here and the caller, having undone this update, locks every slot. That needs a
+  // caller that can undo: with raise set, such a debit is left to the lock-then-update path.
+  if (raise && debits_escrowed(journals, accounts)) return Update::kNotDone;
   std::map<std::pair<int64_t, int>, Balance> deltas;
   for (const auto& j : journals) {
     if (j.failed() || j.replayed || j.duplicate_of >= 0) continue;
     if (!j.journal_id) return Update::kNotDone;
-    for (const auto& [id, effect] : j.effects) {
-      const auto& a = accounts.at(id);
-      if (a.slots > 1 && a.no_overdraft && ledger::lowers_available(effect))
-        return Update::kNotDone;
-      deltas[{id, backend_slot(a.slots)}] += effect;
-    }
+    for (const auto& [id, effect] : j.effects)
+      deltas[{id, backend_slot(accounts.at(id).slots)}] += effect;
   }
   if (deltas.empty()) return Update::kDone;
   if (!update_keeps_order()) return Update::kNotDone;
@@ -762,7 +800,8 @@ LedgerSession::Update LedgerSession::update_claimed(std::vector<PendingJournal>&
   for (const auto& [key, d] : deltas) {
     ids.push_back(key.first);
     slots.push_back(static_cast<int16_t>(key.second));
-    slot_counts.push_back(static_cast<int16_t>(accounts.at(key.first).slots));
+    // A slot count of 1 skips the read of a hot account's total.
+    slot_counts.push_back(static_cast<int16_t>(totals ? accounts.at(key.first).slots : 1));
     posted.push_back(d.posted);
     pending_out.push_back(d.pending_out);
     pending_in.push_back(d.pending_in);
@@ -773,23 +812,26 @@ LedgerSession::Update LedgerSession::update_claimed(std::vector<PendingJournal>&
   if (rows != deltas.size())
     throw Error(state::kSerializationFailure,
                 "an account's balance slots changed during the posting; retry");
-  // The balances before this call, of the accounts kept in one row; then every journal is
-  // decided again in order against them, as apply() would have.
+  // The balances before this call, of the accounts kept in one row and of the escrowed
+  // accounts' slots written; then every journal is decided again in order against them, as
+  // apply() would have.
   std::unordered_map<int64_t, Balance> running, hot_totals;
   for (uint64 r = 0; r < rows; ++r) {
     const int64_t id = int8_column(r, 1);
-    if (accounts.at(id).slots > 1) {
+    const auto& a = accounts.at(id);
+    bool isnull = false;
+    const Balance& delta = deltas.at({id, DatumGetInt16(column(r, 2, &isnull))});
+    if (a.slots > 1) {
       const auto sums = int8_array_column(r, 6);
       if (sums.size() == 3) {
         hot_totals[id] = Balance{sums[0], sums[1], sums[2]};
-        bool isnull = false;
-        hot_totals[id] += deltas.at({id, DatumGetInt16(column(r, 2, &isnull))});
+        hot_totals[id] += delta;
       }
-      continue;
+      if (!escrowed(a)) continue;
     }
     const Balance after{int8_column(r, 3), int8_column(r, 4), int8_column(r, 5)};
     running[id] = after;
-    running[id] += ledger::negate(deltas.at({id, 0}));
+    running[id] += ledger::negate(delta);
   }
   for (const auto& j : journals) {
     if (j.failed() || j.replayed || j.duplicate_of >= 0) continue;
@@ -808,15 +850,43 @@ LedgerSession::Update LedgerSession::update_claimed(std::vector<PendingJournal>&
     }
   }
   after_ = std::move(hot_totals);
-  for (const auto& [id, balance] : running) after_[id] = balance;
+  for (const auto& [id, balance] : running)
+    if (accounts.at(id).slots <= 1) after_[id] = balance;
   settle_repeats(journals);
   return Update::kDone;
 }
 
 void LedgerSession::post_claimed(int64_t book, std::vector<PendingJournal>& journals,
                                  const ledger::Accounts& accounts) {
-  if (update_claimed(journals, accounts, true) == Update::kNotDone)
-    post(book, journals, accounts, true, [] {});
+  if (!debits_escrowed(journals, accounts)) {
+    if (update_claimed(journals, accounts, true, true) == Update::kNotDone)
+      post(book, journals, accounts, true, [] {});
+    return;
+  }
+  // Tried on this backend's slot first, in a subtransaction that a refusal undoes (its row
+  // locks with it); then every slot is locked, and the refusal, if it stands, raised.
+  {
+    Subtransaction slot_scope;
+    bool done = false;
+    try {
+      const Update update = update_claimed(journals, accounts, false, true);
+      if (update == Update::kNotDone) {
+        lock_balances(journals, accounts, true);
+        done = apply(book, journals, accounts, false, true);
+      } else {
+        done = update == Update::kDone;
+      }
+    } catch (...) {
+      slot_scope.rollback();
+      throw;
+    }
+    if (done) {
+      slot_scope.release();
+      return;
+    }
+    slot_scope.rollback();
+  }
+  post(book, journals, accounts, true, [] {});
 }
 
 void LedgerSession::post_batch(int64_t book, std::vector<PendingJournal>& journals,
@@ -837,11 +907,11 @@ void LedgerSession::post_batch(int64_t book, std::vector<PendingJournal>& journa
           j.error_message = "idempotency key \"" + j.idempotency_key +
                             "\" is being written by a concurrent call; retry to replay it";
         }
-      const Update update = update_claimed(journals, accounts, false);
+      const Update update = update_claimed(journals, accounts, false, false);
       if (update == Update::kDone) {
         posted = true;
       } else if (update == Update::kNotDone) {
-        lock_balances(journals, accounts);
+        lock_balances(journals, accounts, true);
         posted = apply(book, journals, accounts, false, true);
       }
     } catch (...) {

@@ -127,6 +127,32 @@ TEST(Overdraft, NoOverdraftAccountStopsAtZeroAvailable) {
       "none");
 }
 
+TEST(Spread, SlotsSumToTheTotalAndEachCoversItsShare) {
+  const Balance total{1003, 300, 40};  // 703 available
+  const auto slots = khata::ledger::spread(total, 4);
+  ASSERT_EQ(slots.size(), 4U);
+  Balance sum;
+  for (const auto& s : slots) {
+    sum += s;
+    EXPECT_GE(s.available(), 175);
+  }
+  EXPECT_EQ(sum.posted, 1003);
+  EXPECT_EQ(sum.pending_out, 300);
+  EXPECT_EQ(sum.pending_in, 40);
+  EXPECT_EQ(slots[0].available(), 178);  // the share and the remainder of 3
+  EXPECT_EQ(slots[0].pending_out, 300);
+  EXPECT_EQ(slots[3].pending_out, 0);
+}
+
+TEST(Spread, OneSlotIsTheTotalAndNoSlotIsRefused) {
+  const auto one = khata::ledger::spread(Balance{50, 20, 5}, 1);
+  ASSERT_EQ(one.size(), 1U);
+  EXPECT_EQ(one[0].posted, 50);
+  EXPECT_EQ(one[0].pending_out, 20);
+  EXPECT_EQ(one[0].pending_in, 5);
+  EXPECT_EQ(sqlstate_of([] { khata::ledger::spread(Balance{}, 0); }), "XX000");
+}
+
 TEST(SameLegs, OrderDoesNotMatter) {
   EXPECT_TRUE(khata::ledger::same_legs({{1, 5}, {2, -5}}, {{2, -5}, {1, 5}}));
   EXPECT_FALSE(khata::ledger::same_legs({{1, 5}, {2, -5}}, {{1, 6}, {2, -6}}));

@@ -135,9 +135,15 @@ Balance posting_effect(AccountType type, int64_t amount);
 Balance hold_effect(AccountType type, int64_t amount);
 Balance negate(const Balance& b);
 
-// True when the effect may take the account's available balance down: such a leg on a
-// no_overdraft account must see (and lock) every sub-balance of the account.
+// True when the effect may take the account's available balance down: on a no_overdraft
+// account such a leg is checked against a sub-balance that covers it by itself, or against
+// every sub-balance of the account.
 bool lowers_available(const Balance& effect);
+
+// A total split over `slots` sub-balances (slots >= 1): the available balance in equal shares
+// (the remainder in slot 0), the holds in slot 0. The slots sum to the total, and when the
+// total's available balance is not negative, neither is any slot's.
+std::vector<Balance> spread(const Balance& total, int slots);
 
 // 22K06 when applying effect to a no_overdraft account takes its available balance below 0.
 void check_overdraft(const Account& account, const Balance& before, const Balance& effect);

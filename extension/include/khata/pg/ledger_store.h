@@ -128,17 +128,23 @@ class LedgerSession {
   std::string balances_json(const std::vector<int64_t>& accounts, const ledger::Accounts& known);
 
  private:
-  void lock_balances(const std::vector<PendingJournal>& journals, const ledger::Accounts& accounts);
+  // Locks the balance rows the journals write, in ascending (account, slot) order: every slot
+  // of a hot account a journal may overdraw, unless slot_only, when an escrowed account's
+  // debits lock (and apply() checks them against) this backend's slot alone.
+  void lock_balances(const std::vector<PendingJournal>& journals, const ledger::Accounts& accounts,
+                     bool slot_only = false);
   bool insert(int64_t book, std::vector<PendingJournal>& journals, bool claim);
   // False, with nothing written, when claimed_must_pass is set and a journal already
   // written by a claim is refused.
   // The claimed journals' balance rows locked and updated by one statement, then every
-  // journal checked in order against the balances it found: kRefused (the caller undoes the
-  // claim) when one is refused, kNotDone when this cannot be used (a hot account a journal may
-  // overdraw, or a plan that would lock rows out of order).
+  // journal checked in order against the balances it found (an escrowed account's debit
+  // against this backend's slot alone): kRefused (the caller undoes the update) when one is
+  // refused, kNotDone when this cannot be used (an escrowed account's debit with raise set, or
+  // a plan that would lock rows out of order). totals: read a hot account's total, for the
+  // balances a single posting returns.
   enum class Update : std::uint8_t { kDone, kRefused, kNotDone };
   Update update_claimed(std::vector<PendingJournal>& journals, const ledger::Accounts& accounts,
-                        bool raise);
+                        bool raise, bool totals);
   bool claim_one(int64_t book, PendingJournal& j);
   // Later items repeating an earlier one take its outcome.
   static void settle_repeats(std::vector<PendingJournal>& journals);
@@ -156,6 +162,7 @@ class LedgerSession {
   };
   std::vector<LockedRow> locked_;      // sorted by (account, slot)
   std::vector<int64_t> fully_locked_;  // sorted
+  std::vector<int64_t> slot_locked_;   // escrowed accounts seen by one slot, sorted
 };
 
 // The slot of a hot account this backend writes when it need not lock them all.
