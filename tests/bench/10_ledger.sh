@@ -1,10 +1,13 @@
 # Ledger benchmarks (issue 4), sourced by tests/harness/bench.sh. 10,000 no_overdraft wallets,
-# each funded so transfers never fail, and striped into 8 balance slots as any account that
-# many backends debit at once would be: a debit that the backend's slot covers locks that slot
-# alone, so concurrent batches of random transfers do not wait on each other's commits.
+# each funded so transfers never fail:
 #   (a) one two-leg transfer per transaction between random wallets
 #   (b) the same, every journal also crediting one fee account (a hot account, 8 slots)
-#   (c) khata.post_journals with 100 transfers per call (figures in transfers/s)
+#   (c) khata.post_journals with 100 transfers per call (figures in transfers/s): first on
+#       one-slot wallets, then with every wallet striped into 8 slots (set_account_slots: a
+#       debit that the backend's slot covers locks that slot alone). Batches of 100 random
+#       transfers nearly always share a wallet, so on one-slot wallets each waits for another's
+#       commit. Single transfers rarely collide, and striping costs each about a tenth more
+#       CPU, so (a) and (b) run on one-slot wallets; (c)'s target is read on striped ones.
 # then the storage per two-leg transfer, journals with their indexes.
 
 psql_super "$KHATA_PGPORT" khata -o /dev/null <<'SQL'
@@ -20,8 +23,6 @@ SELECT count(*) FROM jsonb_array_elements(khata.post_journals(khata.book_id('ben
      jsonb_build_object('account', 'EQUITY', 'debit', 1000000000000),
      jsonb_build_object('account', 'W' || g, 'credit', 1000000000000))))
    FROM generate_series(1, 10000) g))) r WHERE (r ->> 'ok')::boolean;
-SELECT count(*) FROM (SELECT khata.set_account_slots(khata.account_id(khata.book_id('bench'), 'W' || g), 8)
-                      FROM generate_series(1, 10000) g) s;
 VACUUM ANALYZE khata.balances;
 VACUUM ANALYZE khata.journals;
 SQL
@@ -68,16 +69,26 @@ read -r journals_a bytes_a <<<"$(psql_super "$KHATA_PGPORT" khata -tAF' ' -c \
 for c in $BENCH_CLIENTS; do
   pgbench_tps "ledger_b_c$c" "$c" -f "$WORK/ledger_hot.sql"
 done
-for c in $BENCH_CLIENTS; do
-  pgbench_tps "ledger_c_calls_c$c" "$c" -f "$WORK/ledger_batch.sql"
-  echo $(($(recorded "ledger_c_calls_c$c") * 100)) >"$FIGURES/ledger_c_c$c"
-  printf '  %-34s %8d transfers/s\n' "ledger_c_c$c" "$(recorded "ledger_c_c$c")"
+# (c) on one-slot wallets, then on striped ones.
+for stripes in 1 8; do
+  if [ "$stripes" = 8 ]; then
+    psql_super "$KHATA_PGPORT" khata -o /dev/null -c \
+      "SELECT count(*) FROM (SELECT khata.set_account_slots(khata.account_id($BENCH_BOOK, 'W' || g), 8)
+                             FROM generate_series(1, 10000) g) s" -c "VACUUM ANALYZE khata.balances"
+  fi
+  name=ledger_c
+  [ "$stripes" = 8 ] || name=ledger_c_one_slot
+  for c in $BENCH_CLIENTS; do
+    pgbench_tps "${name}_calls_c$c" "$c" -f "$WORK/ledger_batch.sql"
+    echo $(($(recorded "${name}_calls_c$c") * 100)) >"$FIGURES/${name}_c$c"
+    printf '  %-34s %8d transfers/s\n' "${name}_c$c" "$(recorded "${name}_c$c")"
+  done
 done
 
 top=${BENCH_CLIENTS##* }
 verify=$(psql_super "$KHATA_PGPORT" khata -tAc "select count(*) from khata.verify_book($BENCH_BOOK)")
 report "ledger (a) transfers/s at $top clients: $(recorded "ledger_a_c$top") = $(ratio "$(recorded "ledger_a_c$top")" "$(recorded "tpcb_c$top")") x TPC-B (target >= 1.5)"
 report "ledger (b) hot fee account at $top clients: $(recorded "ledger_b_c$top") = $(ratio "$(recorded "ledger_b_c$top")" "$(recorded "ledger_a_c$top")") x (a) (target >= 0.8)"
-report "ledger (c) post_journals x100 at $top clients: $(recorded "ledger_c_c$top") transfers/s (target >= 50000)"
+report "ledger (c) post_journals x100 at $top clients: $(recorded "ledger_c_c$top") transfers/s on wallets striped 8 ways (target >= 50000); $(recorded "ledger_c_one_slot_c$top") on one-slot wallets"
 report "ledger storage: $((bytes_a / journals_a)) bytes per two-leg transfer, journals with indexes, $journals_a journals (target <= 350)"
 report "ledger verify_book after the runs: $verify problems"
