@@ -190,6 +190,26 @@ class Subtransaction {
   ResourceOwner owner_;
 };
 
+// Runs body in a subtransaction, kept when body returns true, undone when it returns false
+// or throws.
+template <typename Body>
+bool in_subtransaction(Body&& body) {
+  Subtransaction scope;
+  bool kept = false;
+  try {
+    kept = body();
+  } catch (...) {
+    scope.rollback();
+    throw;
+  }
+  if (kept) {
+    scope.release();
+  } else {
+    scope.rollback();
+  }
+  return kept;
+}
+
 // Runs a plan; the rows stay in SPI_tuptable until the next call.
 void prepare(Plan& plan) {
   pg_call([&] {
@@ -865,28 +885,16 @@ void LedgerSession::post_claimed(int64_t book, std::vector<PendingJournal>& jour
   }
   // Tried on this backend's slot first, in a subtransaction that a refusal undoes (its row
   // locks with it); then every slot is locked, and the refusal, if it stands, raised.
-  {
-    Subtransaction slot_scope;
-    bool done = false;
-    try {
-      const Update update = update_claimed(journals, accounts, false, true);
-      if (update == Update::kNotDone) {
-        lock_balances(journals, accounts, true);
-        done = apply(book, journals, accounts, false, true);
-      } else {
-        done = update == Update::kDone;
-      }
-    } catch (...) {
-      slot_scope.rollback();
-      throw;
-    }
-    if (done) {
-      slot_scope.release();
-      return;
-    }
-    slot_scope.rollback();
-  }
+  if (in_subtransaction([&] { return post_on_slots(book, journals, accounts, true); })) return;
   post(book, journals, accounts, true, [] {});
+}
+
+bool LedgerSession::post_on_slots(int64_t book, std::vector<PendingJournal>& journals,
+                                  const ledger::Accounts& accounts, bool totals) {
+  const Update update = update_claimed(journals, accounts, false, totals);
+  if (update != Update::kNotDone) return update == Update::kDone;
+  lock_balances(journals, accounts, true);
+  return apply(book, journals, accounts, false, true);
 }
 
 void LedgerSession::post_batch(int64_t book, std::vector<PendingJournal>& journals,
@@ -894,36 +902,19 @@ void LedgerSession::post_batch(int64_t book, std::vector<PendingJournal>& journa
   // The journals are written before the balance rows are locked, so the rows stay locked
   // only for the update and the commit. A refusal after the claim (an overdraft) undoes the
   // claim and posts the batch again the plain way, writing only what passes.
-  {
-    Subtransaction claim_scope;
-    bool posted = false;
-    try {
-      insert(book, journals, true);
-      // A key the claim skipped exists already: the first journal replays, or conflicts.
-      find_replays(book, journals);
-      for (auto& j : journals)
-        if (!j.failed() && !j.replayed && j.duplicate_of < 0 && !j.journal_id) {
-          j.error_sqlstate = state::kSerializationFailure;
-          j.error_message = "idempotency key \"" + j.idempotency_key +
-                            "\" is being written by a concurrent call; retry to replay it";
-        }
-      const Update update = update_claimed(journals, accounts, false, false);
-      if (update == Update::kDone) {
-        posted = true;
-      } else if (update == Update::kNotDone) {
-        lock_balances(journals, accounts, true);
-        posted = apply(book, journals, accounts, false, true);
+  const bool posted = in_subtransaction([&] {
+    insert(book, journals, true);
+    // A key the claim skipped exists already: the first journal replays, or conflicts.
+    find_replays(book, journals);
+    for (auto& j : journals)
+      if (!j.failed() && !j.replayed && j.duplicate_of < 0 && !j.journal_id) {
+        j.error_sqlstate = state::kSerializationFailure;
+        j.error_message = "idempotency key \"" + j.idempotency_key +
+                          "\" is being written by a concurrent call; retry to replay it";
       }
-    } catch (...) {
-      claim_scope.rollback();
-      throw;
-    }
-    if (posted) {
-      claim_scope.release();
-      return;
-    }
-    claim_scope.rollback();
-  }
+    return post_on_slots(book, journals, accounts, false);
+  });
+  if (posted) return;
   for (auto& j : journals)
     if (!j.replayed) j.journal_id = 0;
   lock_balances(journals, accounts);

@@ -145,6 +145,11 @@ class LedgerSession {
   enum class Update : std::uint8_t { kDone, kRefused, kNotDone };
   Update update_claimed(std::vector<PendingJournal>& journals, const ledger::Accounts& accounts,
                         bool raise, bool totals);
+  // The claimed journals posted with escrowed debits checked against this backend's slot
+  // (update_claimed, else lock_balances slot_only and apply): false, with the refusal not
+  // recorded, when one is refused; the caller runs this in a subtransaction and undoes it.
+  bool post_on_slots(int64_t book, std::vector<PendingJournal>& journals,
+                     const ledger::Accounts& accounts, bool totals);
   bool claim_one(int64_t book, PendingJournal& j);
   // Later items repeating an earlier one take its outcome.
   static void settle_repeats(std::vector<PendingJournal>& journals);
