@@ -134,8 +134,6 @@ class LedgerSession {
   void lock_balances(const std::vector<PendingJournal>& journals, const ledger::Accounts& accounts,
                      bool slot_only = false);
   bool insert(int64_t book, std::vector<PendingJournal>& journals, bool claim);
-  // False, with nothing written, when claimed_must_pass is set and a journal already
-  // written by a claim is refused.
   // The claimed journals' balance rows locked and updated by one statement, then every
   // journal checked in order against the balances it found (an escrowed account's debit
   // against this backend's slot alone): kRefused (the caller undoes the update) when one is
@@ -153,6 +151,8 @@ class LedgerSession {
   bool claim_one(int64_t book, PendingJournal& j);
   // Later items repeating an earlier one take its outcome.
   static void settle_repeats(std::vector<PendingJournal>& journals);
+  // False, with nothing written, when claimed_must_pass is set and a journal already
+  // written by a claim is refused.
   bool apply(int64_t book, std::vector<PendingJournal>& journals, const ledger::Accounts& accounts,
              bool raise, bool claimed_must_pass);
 
