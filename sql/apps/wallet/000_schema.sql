@@ -110,6 +110,13 @@ CREATE TABLE wallet.bank_cards (
 COMMENT ON TABLE wallet.bank_cards IS
   'The simulated card bank that add-money draws on: a card''s details and its balance in poisha.';
 
+-- The biller statuses in one place: the table's CHECK, the list filter and the status changes
+-- all read them here.
+CREATE FUNCTION wallet.biller_statuses() RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$ SELECT ARRAY['ACTIVE', 'INACTIVE', 'SUSPENDED'] $$;
+COMMENT ON FUNCTION wallet.biller_statuses() IS 'A biller''s statuses: ACTIVE, INACTIVE, SUSPENDED.';
+
 CREATE TABLE wallet.billers (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   public_id text NOT NULL UNIQUE,
@@ -121,7 +128,7 @@ CREATE TABLE wallet.billers (
   contact_phone text,
   description text,
   logo_url text,
-  status text NOT NULL DEFAULT 'ACTIVE' CHECK (status IN ('ACTIVE', 'INACTIVE', 'SUSPENDED')),
+  status text NOT NULL DEFAULT 'ACTIVE' CHECK (status = ANY (wallet.biller_statuses())),
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
 );

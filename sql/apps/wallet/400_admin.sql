@@ -376,7 +376,7 @@ DECLARE
 BEGIN
   IF wallet.admin_refusal(req) IS NOT NULL THEN RETURN wallet.admin_refusal(req); END IF;
   -- An unknown filter value is a mistake to report, not a filter that matches nothing.
-  IF q ->> 'status' IS NOT NULL AND q ->> 'status' NOT IN ('ACTIVE', 'INACTIVE', 'SUSPENDED') THEN
+  IF q ->> 'status' IS NOT NULL AND q ->> 'status' <> ALL (wallet.biller_statuses()) THEN
     e := e || wallet.err('status', 'Unknown biller status');
   END IF;
   IF q ->> 'billType' IS NOT NULL AND q ->> 'billType' NOT IN
@@ -425,6 +425,18 @@ $$;
 COMMENT ON FUNCTION wallet.h_admin_biller(jsonb) IS
   'GET /api/admin/billers/:id: the biller and its payment statistics (all, completed, revenue).';
 
+CREATE FUNCTION wallet.biller_status_errors(status text) RETURNS jsonb
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT CASE WHEN status = ANY (l.s) THEN '[]'::jsonb
+              ELSE wallet.err('status', format('Status must be %s or %s',
+                     array_to_string(l.s[1:cardinality(l.s) - 1], ', '), l.s[cardinality(l.s)])) END
+  FROM (SELECT wallet.biller_statuses() AS s) l
+$$;
+COMMENT ON FUNCTION wallet.biller_status_errors(text) IS
+  'The validation error for a biller status that is not one of wallet.biller_statuses() '
+  '(NULL included), or an empty array.';
+
 CREATE FUNCTION wallet.h_admin_biller_update(req jsonb) RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
@@ -435,9 +447,7 @@ DECLARE
 BEGIN
   IF wallet.admin_refusal(req) IS NOT NULL THEN RETURN wallet.admin_refusal(req); END IF;
   -- status is checked here, not in biller_errors: an update may set it, a new biller is always ACTIVE.
-  IF b ? 'status' AND coalesce(b ->> 'status', '') NOT IN ('ACTIVE', 'INACTIVE', 'SUSPENDED') THEN
-    e := e || wallet.err('status', 'Status must be ACTIVE, INACTIVE or SUSPENDED');
-  END IF;
+  IF b ? 'status' THEN e := e || wallet.biller_status_errors(b ->> 'status'); END IF;
   IF jsonb_array_length(e) > 0 THEN RETURN wallet.invalid(e); END IF;
   SELECT * INTO bl FROM wallet.billers x WHERE x.public_id = req -> 'params' ->> 'id';
   IF NOT FOUND THEN RETURN wallet.fail(404, 'Biller not found'); END IF;
@@ -463,11 +473,10 @@ LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   bl wallet.billers;
+  e jsonb := wallet.biller_status_errors(new_status);
 BEGIN
   IF wallet.admin_refusal(req) IS NOT NULL THEN RETURN wallet.admin_refusal(req); END IF;
-  IF new_status IS NULL OR new_status NOT IN ('ACTIVE', 'INACTIVE', 'SUSPENDED') THEN
-    RETURN wallet.invalid(wallet.err('status', 'Status must be ACTIVE, INACTIVE or SUSPENDED'));
-  END IF;
+  IF jsonb_array_length(e) > 0 THEN RETURN wallet.invalid(e); END IF;
   UPDATE wallet.billers x SET status = new_status, updated_at = now()
   WHERE x.public_id = req -> 'params' ->> 'id' RETURNING * INTO bl;
   IF NOT FOUND THEN RETURN wallet.fail(404, 'Biller not found'); END IF;
