@@ -224,6 +224,16 @@ $$;
 COMMENT ON FUNCTION khata.account_id(bigint, text) IS
   'The id of the account with this code in the book; 22K02 when none.';
 
+CREATE FUNCTION khata.slot_share(posted bigint, pending_out bigint, pending_in bigint,
+                                 slots int, slot int)
+RETURNS bigint[]
+AS 'MODULE_PATHNAME', 'khata_slot_share'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION khata.slot_share(bigint, bigint, bigint, int, int) IS
+  'The {posted, pending_out, pending_in} slot N of S holds when an account''s total is spread '
+  'over its slots: the available balance (posted - pending_out) in equal shares, the remainder '
+  'and the holds in slot 0.';
+
 CREATE FUNCTION khata.set_account_slots(account bigint, slots int) RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -258,15 +268,11 @@ BEGIN
     SELECT set_account_slots.account, s FROM generate_series(current_slots, set_account_slots.slots - 1) s;
   END IF;
   UPDATE khata.accounts a SET slots = set_account_slots.slots WHERE a.id = set_account_slots.account;
-  -- The available balance in equal shares, the holds in slot 0 (as a posting that locks every
-  -- slot spreads it again): each slot of an account that cannot be overdrawn covers its share.
+  -- The available balance in equal shares, the holds in slot 0, as a posting that locks every
+  -- slot spreads it: each slot of an account that cannot be overdrawn covers its share.
   UPDATE khata.balances b
-  SET posted = (t.posted - t.pending_out) / set_account_slots.slots
-               + CASE WHEN b.slot = 0
-                      THEN (t.posted - t.pending_out) % set_account_slots.slots + t.pending_out
-                      ELSE 0 END,
-      pending_out = CASE WHEN b.slot = 0 THEN t.pending_out ELSE 0 END,
-      pending_in = CASE WHEN b.slot = 0 THEN t.pending_in ELSE 0 END
+  SET (posted, pending_out, pending_in) = (SELECT s[1], s[2], s[3] FROM khata.slot_share(
+        t.posted, t.pending_out, t.pending_in, set_account_slots.slots, b.slot) s)
   FROM (SELECT sum(x.posted)::bigint AS posted, sum(x.pending_out)::bigint AS pending_out,
                sum(x.pending_in)::bigint AS pending_in
         FROM khata.balances x WHERE x.account_id = set_account_slots.account) t

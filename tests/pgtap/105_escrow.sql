@@ -2,7 +2,7 @@
 -- a debit the backend's slot covers updates that slot alone, any other debit sees every slot
 -- and spreads the balance again; the total is never overdrawn.
 BEGIN;
-SELECT plan(17);
+SELECT plan(21);
 
 SELECT khata.create_book('t-escrow', 'Escrowed slots') AS book \gset
 SELECT khata.create_account(:book, 'CASH', 'Cash in bank', 'asset', 'BDT') AS cash \gset
@@ -70,6 +70,18 @@ SELECT is((SELECT array_agg(coalesce(r ->> 'sqlstate', 'ok') ORDER BY n)
 SELECT is((SELECT available FROM khata.balance(:w)), 40::bigint, 'the batch took what it posted');
 SELECT ok((SELECT min(x) >= 0 FROM unnest(pg_temp.slots()) x), 'no slot is below zero after the batch');
 SELECT is((SELECT count(*) FROM khata.verify_book(:book)), 0::bigint, 'verify_book finds nothing wrong');
+
+-- slot_share: the spread that set_account_slots and the posting path both use
+SELECT is(ARRAY(SELECT khata.slot_share(1003, 300, 7, 4, s)::text FROM generate_series(0, 3) s),
+  ARRAY['{478,300,7}', '{175,0,0}', '{175,0,0}', '{175,0,0}'],
+  'slot_share: the available balance in equal shares, the remainder and the holds in slot 0');
+SELECT is(ARRAY(SELECT khata.slot_share(-10, 0, 0, 3, s)::text FROM generate_series(0, 2) s),
+  ARRAY['{-4,0,0}', '{-3,0,0}', '{-3,0,0}'],
+  'slot_share: an overdrawn total is shared the same way, and still sums to the total');
+SELECT throws_ok($$ SELECT khata.slot_share(100, 0, 0, 4, 4) $$, '22023',
+  'slot must be between 0 and 3', 'slot_share refuses a slot past the last');
+SELECT throws_ok($$ SELECT khata.slot_share(100, 0, 0, 65, 0) $$, '22023',
+  'slots must be between 1 and 64', 'slot_share refuses a slot count past 64');
 
 SELECT * FROM finish();
 ROLLBACK;

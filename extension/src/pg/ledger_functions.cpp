@@ -21,6 +21,8 @@
 
 extern "C" {
 #include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
@@ -524,4 +526,25 @@ KHATA_FUNCTION(khata_post_journals) {
   }
   out += "]";
   return jsonb_result(out);
+}
+
+// khata.slot_share(posted, pending_out, pending_in, slots, slot) RETURNS bigint[]: the
+// {posted, pending_out, pending_in} that slot holds when an account's total is spread over
+// its slots, as a posting that locks every slot spreads it (ledger::spread).
+KHATA_FUNCTION(khata_slot_share) {
+  for (int n = 0; n < 5; ++n)
+    if (PG_ARGISNULL(n)) throw Error("22004", "slot_share takes no NULL argument");
+  const int slots = PG_GETARG_INT32(3);
+  const int slot = PG_GETARG_INT32(4);
+  if (slots < 1 || slots > 64) throw Error("22023", "slots must be between 1 and 64");
+  if (slot < 0 || slot >= slots)
+    throw Error("22023", "slot must be between 0 and " + std::to_string(slots - 1));
+  const ledger::Balance total{PG_GETARG_INT64(0), PG_GETARG_INT64(1), PG_GETARG_INT64(2)};
+  const ledger::Balance share = ledger::spread(total, slots).at(static_cast<size_t>(slot));
+  return pg_call([&] {
+    Datum items[3] = {Int64GetDatum(share.posted), Int64GetDatum(share.pending_out),
+                      Int64GetDatum(share.pending_in)};
+    return PointerGetDatum(
+        construct_array(items, 3, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+  });
 }
