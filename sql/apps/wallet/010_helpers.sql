@@ -237,6 +237,21 @@ $$;
 COMMENT ON FUNCTION wallet.caller_user(jsonb) IS
   'The consumer or agent named by the request''s token claims (NULL row when none).';
 
+-- The answer to a request on a consumer or agent route that names no user: 403 for an admin's
+-- token (authenticated, but an admin has no wallet), 401 for anything else.
+CREATE FUNCTION wallet.no_user(req jsonb, message text DEFAULT 'Access denied. User credentials required.')
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RETURN CASE WHEN req -> 'claims' ->> 'userType' = 'Admin' THEN wallet.fail(403, message)
+              ELSE wallet.fail(401, 'User authentication required') END;
+END
+$$;
+COMMENT ON FUNCTION wallet.no_user(jsonb, text) IS
+  'The 403 (an admin''s token) or 401 (no user) result of a consumer or agent route whose '
+  'token names no user.';
+
 CREATE FUNCTION wallet.caller_admin(req jsonb) RETURNS wallet.admins
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
 AS $$

@@ -256,7 +256,7 @@ DECLARE
   data jsonb;
 BEGIN
   IF u.id IS NULL THEN
-    RETURN wallet.fail(401, 'User authentication required');
+    RETURN wallet.no_user(req);
   END IF;
   data := jsonb_build_object('user', wallet.user_json(u) || jsonb_build_object('wallet', wallet.wallet_json(u)));
   IF u.role = 'AGENT' THEN
@@ -275,7 +275,7 @@ DECLARE
   u wallet.users := wallet.caller_user(req);
   a wallet.agents;
 BEGIN
-  IF u.id IS NULL AND req -> 'claims' ->> 'userType' IS DISTINCT FROM 'Consumer' THEN
+  IF u.id IS NULL AND coalesce(req -> 'claims' ->> 'userType', '') NOT IN ('Consumer', 'Admin') THEN
     RETURN wallet.fail(401, 'User authentication required');
   END IF;
   IF u.role IS DISTINCT FROM 'AGENT' THEN
@@ -339,7 +339,7 @@ DECLARE
   e jsonb := wallet.body_errors(req) || wallet.profile_errors(b);
 BEGIN
   IF u.id IS NULL THEN
-    RETURN wallet.fail(401, 'User authentication required');
+    RETURN wallet.no_user(req, 'Access denied. Consumer credentials required.');
   END IF;
   -- Agents update their profile through PUT /api/agents/auth/profile.
   IF u.role <> 'CONSUMER' THEN
@@ -366,7 +366,7 @@ DECLARE
   e jsonb := wallet.body_errors(req) || wallet.profile_errors(b);
   a wallet.agents;
 BEGIN
-  IF u.id IS NULL AND req -> 'claims' ->> 'userType' IS DISTINCT FROM 'Consumer' THEN
+  IF u.id IS NULL AND coalesce(req -> 'claims' ->> 'userType', '') NOT IN ('Consumer', 'Admin') THEN
     RETURN wallet.fail(401, 'User authentication required');
   END IF;
   IF u.role IS DISTINCT FROM 'AGENT' THEN
@@ -421,14 +421,15 @@ AS $$
 DECLARE
   u wallet.users := wallet.caller_user(req);
   want text := CASE WHEN req ->> 'path' LIKE '%/agents/%' THEN 'AGENT' ELSE 'CONSUMER' END;
+  denied text := CASE want WHEN 'AGENT' THEN 'Access denied. Agent credentials required.'
+                           ELSE 'Access denied. Consumer credentials required.' END;
   c record;
 BEGIN
   IF u.id IS NULL THEN
-    RETURN wallet.fail(401, 'User authentication required');
+    RETURN wallet.no_user(req, denied);
   END IF;
   IF u.role <> want THEN
-    RETURN wallet.fail(403, CASE want WHEN 'AGENT' THEN 'Access denied. Agent credentials required.'
-                                      ELSE 'Access denied. Consumer credentials required.' END);
+    RETURN wallet.fail(403, denied);
   END IF;
   c := wallet.change_password(req, u.password_hash);
   IF c.new_hash IS NOT NULL THEN

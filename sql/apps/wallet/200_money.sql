@@ -148,23 +148,25 @@ $$;
 COMMENT ON FUNCTION wallet.description_errors(jsonb) IS 'Validation errors of an optional description.';
 
 -- The 401/403 answer to a caller of a money route, NULL when it is an ACTIVE user of the role.
-CREATE FUNCTION wallet.caller_refusal(u wallet.users, roles text[]) RETURNS jsonb
+CREATE FUNCTION wallet.caller_refusal(req jsonb, u wallet.users, roles text[]) RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+  denied text := CASE WHEN roles = ARRAY['AGENT'] THEN 'Access denied. Agent credentials required.'
+                      ELSE 'Access denied. Consumer credentials required.' END;
 BEGIN
   IF u.id IS NULL THEN
-    RETURN wallet.fail(401, 'User authentication required');
+    RETURN wallet.no_user(req, denied);
   ELSIF NOT u.role = ANY (roles) THEN
-    RETURN wallet.fail(403, CASE WHEN roles = ARRAY['AGENT'] THEN 'Access denied. Agent credentials required.'
-                                 ELSE 'Access denied. Consumer credentials required.' END);
+    RETURN wallet.fail(403, denied);
   ELSIF u.status <> 'ACTIVE' THEN
     RETURN wallet.fail(403, 'Account is not active');
   END IF;
   RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION wallet.caller_refusal(wallet.users, text[]) IS
-  'The 401 (no user) or 403 (another role, not ACTIVE) result for a money route''s caller; '
+COMMENT ON FUNCTION wallet.caller_refusal(jsonb, wallet.users, text[]) IS
+  'The 401 (no user) or 403 (an admin, another role, not ACTIVE) result for a money route''s caller; '
   'NULL when it may go on.';
 
 -- The caller for a money route: a 401/403 result in refusal unless an ACTIVE user of the role.
@@ -173,7 +175,7 @@ LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   u := wallet.caller_user(req);
-  refusal := wallet.caller_refusal(u, roles);
+  refusal := wallet.caller_refusal(req, u, roles);
 END
 $$;
 COMMENT ON FUNCTION wallet.money_caller(jsonb, text[]) IS
@@ -286,7 +288,7 @@ BEGIN
     r := c.by_phone;
   END IF;
 
-  result := wallet.caller_refusal(u, ARRAY['CONSUMER']);
+  result := wallet.caller_refusal(req, u, ARRAY['CONSUMER']);
   IF result IS NOT NULL THEN
     RETURN result;
   END IF;
@@ -298,9 +300,9 @@ BEGIN
   END IF;
   principal := 'user:' || u.public_id;
 
-  IF coalesce(btrim(recipient), '') = '' THEN
-    e := wallet.err('recipientIdentifier', 'Recipient phone number or email is required');
-  END IF;
+  e := wallet.text_field_error(b, 'recipientIdentifier', 'Recipient phone number or email',
+         CASE WHEN coalesce(btrim(recipient), '') = ''
+              THEN 'Recipient phone number or email is required' END);
   e := e || wallet.amount_errors(b -> 'amount', 1000, 2500000) || wallet.description_errors(b);
   IF b ->> 'pin' IS NOT NULL AND b ->> 'pin' !~ '^[0-9]{4}$' THEN
     e := e || wallet.err('pin', 'PIN must be 4 digits');
@@ -308,7 +310,9 @@ BEGIN
   IF jsonb_array_length(e) > 0 THEN
     RETURN wallet.idempotency_keep(principal, 'send_money', idem_key, b, wallet.invalid(e));
   END IF;
-  IF r.id IS NULL OR r.role <> 'CONSUMER' THEN
+  -- Any user's wallet receives: a consumer's or an agent's (the spec's example sends to the
+  -- demo agent's phone).
+  IF r.id IS NULL THEN
     RETURN wallet.idempotency_keep(principal, 'send_money', idem_key, b, wallet.fail(404, 'Recipient not found'));
   END IF;
   IF r.id = u.id THEN
@@ -357,7 +361,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION wallet.h_send_money(jsonb) IS
-  'POST /api/transactions/send-money (consumers): to another ACTIVE consumer (fee: free to '
+  'POST /api/transactions/send-money (consumers): to another ACTIVE user, consumer or agent (fee: free to '
   '৳1,000, ৳5 to ৳5,000, ৳10 above), once per Idempotency-Key.';
 
 -- Cash out through an agent.
@@ -431,9 +435,9 @@ DECLARE
   p record;
   t wallet.transactions;
 BEGIN
-  IF coalesce(btrim(b ->> 'consumerIdentifier'), '') = '' THEN
-    e := wallet.err('consumerIdentifier', 'Consumer phone number or email is required') || e;
-  END IF;
+  e := wallet.text_field_error(b, 'consumerIdentifier', 'Consumer phone number or email',
+         CASE WHEN coalesce(btrim(b ->> 'consumerIdentifier'), '') = ''
+              THEN 'Consumer phone number or email is required' END) || e;
   IF jsonb_array_length(e) > 0 THEN
     RETURN wallet.invalid(e);
   END IF;

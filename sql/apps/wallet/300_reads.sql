@@ -79,7 +79,7 @@ BEGIN
   WHERE x.public_id = req -> 'claims' ->> 'id' AND x.role = wallet.claimed_role(req);
   u := c.caller;
   IF u.id IS NULL THEN
-    RETURN wallet.fail(401, 'User authentication required');
+    RETURN wallet.no_user(req);
   END IF;
   RETURN wallet.ok(200, 'Wallet information retrieved successfully',
     wallet.wallet_json(u) || jsonb_build_object('recentTransactions', c.recent));
@@ -100,7 +100,7 @@ DECLARE
   items jsonb;
 BEGIN
   IF u.id IS NULL THEN
-    RETURN wallet.fail(401, 'User authentication required');
+    RETURN wallet.no_user(req);
   END IF;
   IF q ->> 'type' IS NOT NULL AND q ->> 'type' NOT IN ('SEND_MONEY', 'ADD_MONEY', 'CASH_OUT', 'CASH_IN',
      'BILL_PAYMENT', 'BANK_TRANSFER', 'CASHBACK', 'COMMISSION', 'ONBOARDING_BONUS') THEN
@@ -262,7 +262,7 @@ DECLARE
   items jsonb;
 BEGIN
   IF u.id IS NULL THEN
-    RETURN wallet.fail(401, 'User authentication required');
+    RETURN wallet.no_user(req);
   END IF;
   IF pg.problem IS NOT NULL THEN
     RETURN wallet.invalid(pg.problem);
@@ -293,7 +293,7 @@ DECLARE
   t wallet.transactions;
 BEGIN
   IF u.id IS NULL THEN
-    RETURN wallet.fail(401, 'User authentication required');
+    RETURN wallet.no_user(req);
   END IF;
   SELECT * INTO bt FROM wallet.bank_transfers x
   WHERE x.public_id = req -> 'params' ->> 'id' AND x.user_id = u.id;

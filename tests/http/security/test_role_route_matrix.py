@@ -50,6 +50,9 @@ WALLET_TOKEN_ROUTES = [r for r in ROUTES if r[0] == 'wallet' and r[3] != 'none']
 WALLET_ADMIN_ROUTES = [r for r in WALLET_TOKEN_ROUTES if wallet_role(r[2]) == 'admin']
 WALLET_CONSUMER_ROUTES = [r for r in WALLET_TOKEN_ROUTES if wallet_role(r[2]) == 'consumer']
 WALLET_AGENT_ROUTES = [r for r in WALLET_TOKEN_ROUTES if wallet_role(r[2]) == 'agent']
+# Routes of either a consumer or an agent; an admin may also read any transaction.
+WALLET_USER_ROUTES = [r for r in WALLET_TOKEN_ROUTES
+                      if wallet_role(r[2]) == 'user' and r[2] != '/api/transactions/:id']
 
 
 @pytest.fixture(scope='module')
@@ -169,6 +172,16 @@ def test_receivables_an_engineer_cannot_assign_engineers(base_url, receivables_w
 
 @pytest.mark.parametrize('route', WALLET_CONSUMER_ROUTES + WALLET_AGENT_ROUTES, ids=route_id)
 def test_wallet_an_admin_token_is_no_consumer_or_agent(base_url, paths, wallet_world, route):
-    """An admin has no wallet: money routes reserved to a consumer or an agent refuse it."""
+    """An admin has no wallet: routes reserved to a consumer or an agent refuse its token with a
+    403 (authenticated, not authorized), as the spec's status table has it."""
     r = send(base_url, 'wallet', route[1], paths(route), token=wallet_world['admin'].token)
-    assert r.status_code in (401, 403), r.text
+    assert r.status_code == 403, r.text
+    assert r.json()['success'] is False and r.json()['message'].startswith('Access denied.')
+
+
+@pytest.mark.parametrize('route', WALLET_USER_ROUTES, ids=route_id)
+def test_wallet_an_admin_token_on_a_user_route_is_403(base_url, paths, wallet_world, route):
+    r = send(base_url, 'wallet', route[1], paths(route), token=wallet_world['admin'].token)
+    assert r.status_code == 403, r.text
+    # "User credentials", or "Consumer credentials" on a route that only a consumer may use.
+    assert r.json()['success'] is False and r.json()['message'].startswith('Access denied.')

@@ -300,8 +300,8 @@ def test_consumer_profile_update_refuses_agents_and_admins(base_url):
     assert a.get('/api/agents/auth/profile').json()['data']['user']['firstName'] == 'Test'
     admin = new_admin(base_url)
     r = admin.put('/api/auth/consumer/profile', json={'firstName': 'Renamed'})
-    assert r.status_code == 401
-    assert r.json() == {'success': False, 'message': 'User authentication required'}
+    assert r.status_code == 403
+    assert r.json() == {'success': False, 'message': 'Access denied. Consumer credentials required.'}
     # The agent's own profile route still renames the agent.
     r = a.put('/api/agents/auth/profile', json={'firstName': 'Ahmed'})
     assert r.status_code == 200 and r.json()['data']['user']['firstName'] == 'Ahmed'

@@ -94,6 +94,26 @@ def test_send_money_errors(base_url):
     assert s.balance() == 50
 
 
+def test_send_money_to_an_agent_credits_the_agents_wallet(base_url):
+    # The spec's example sends to 01812345678, the demo agent's phone.
+    s, a = new_consumer(base_url, fund=1000), new_agent(base_url)
+    before = a.balance()
+    r = s.post('/api/transactions/send-money', json={'recipientIdentifier': a.phone, 'amount': 500})
+    assert r.status_code == 200, r.text
+    assert r.json()['data']['transaction']['receiver']['phone'] == a.phone
+    assert a.balance() - before == 500 and s.balance() == 550
+
+
+def test_send_money_identifier_sent_as_a_number_is_a_validation_error(base_url):
+    s, r_ = new_consumer(base_url, fund=1000), new_consumer(base_url)
+    r = s.post('/api/transactions/send-money',
+               json={'recipientIdentifier': int(r_.phone), 'amount': 100})
+    assert r.status_code == 400, r.text
+    assert r.json()['errors'] == [{'field': 'recipientIdentifier',
+                                   'message': 'Recipient phone number or email must be a string'}]
+    assert s.balance() == 1050 and r_.balance() == 50
+
+
 def test_send_money_daily_limit_25000(base_url):
     s, r_ = new_consumer(base_url, fund=30000), new_consumer(base_url)
     r = s.post('/api/transactions/send-money', json={'recipientIdentifier': r_.email, 'amount': 24990})
