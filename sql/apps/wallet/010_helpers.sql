@@ -433,7 +433,21 @@ $$;
 COMMENT ON FUNCTION wallet.next_transaction_ids() IS
   'A fresh transaction''s public id (8 characters) and transaction id (TXN, date, sequence).';
 
--- The errors of a query's startDate and endDate, each named by its own field.
+-- The instant a startDate or endDate filter stands for, both bounds inclusive. A bare date
+-- (2026-11-24) is a UTC day, as timestamps in responses are UTC: from its first instant, or,
+-- as an end, to its last, so that endDate=2026-11-24 includes that whole day.
+CREATE FUNCTION wallet.date_bound(v text, is_end boolean) RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT CASE WHEN v !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN v::timestamptz
+              WHEN is_end THEN (v::date + 1)::timestamp AT TIME ZONE 'UTC' - interval '1 microsecond'
+              ELSE v::date::timestamp AT TIME ZONE 'UTC' END
+$$;
+COMMENT ON FUNCTION wallet.date_bound(text, boolean) IS
+  'The inclusive bound a startDate or endDate stands for; a bare date is the whole UTC day.';
+
+-- The errors of a query's startDate and endDate, each named by its own field, then the
+-- range's: an end before the start.
 CREATE FUNCTION wallet.date_errors(q jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
@@ -446,8 +460,13 @@ BEGIN
   IF q ->> 'endDate' IS NOT NULL AND NOT wallet.is_timestamp(q ->> 'endDate') THEN
     e := e || wallet.err('endDate', 'End date must be an ISO 8601 date-time');
   END IF;
+  IF jsonb_array_length(e) = 0
+     AND wallet.date_bound(q ->> 'endDate', true) < wallet.date_bound(q ->> 'startDate', false) THEN
+    e := wallet.err('endDate', 'End date must not be before start date');
+  END IF;
   RETURN e;
 END
 $$;
 COMMENT ON FUNCTION wallet.date_errors(jsonb) IS
-  'Validation errors of startDate and endDate (ISO 8601), empty when both are fine or absent.';
+  'Validation errors of startDate and endDate (ISO 8601, the end not before the start), empty '
+  'when both are fine or absent.';

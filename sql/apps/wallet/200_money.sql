@@ -649,18 +649,18 @@ DECLARE
   t wallet.transactions;
   bt wallet.bank_transfers;
 BEGIN
-  IF NOT wallet.len_between(b ->> 'bankName', 2, 100) THEN
-    e := e || wallet.err('bankName', 'Bank name must be 2-100 characters');
-  END IF;
-  IF coalesce(b ->> 'accountNumber', '') !~ '^[0-9]{5,50}$' THEN
-    e := e || wallet.err('accountNumber', 'Account number must be 5-50 digits');
-  END IF;
-  IF NOT wallet.len_between(b ->> 'accountHolderName', 2, 255) THEN
-    e := e || wallet.err('accountHolderName', 'Account holder name must be 2-255 characters');
-  END IF;
-  IF b ->> 'routingNumber' IS NOT NULL AND b ->> 'routingNumber' !~ '^[0-9]{9,20}$' THEN
-    e := e || wallet.err('routingNumber', 'Routing number must be 9-20 digits');
-  END IF;
+  e := e
+    || wallet.text_field_error(b, 'bankName', 'Bank name',
+         CASE WHEN NOT wallet.len_between(b ->> 'bankName', 2, 100)
+              THEN 'Bank name must be 2-100 characters' END)
+    || wallet.text_field_error(b, 'accountNumber', 'Account number',
+         CASE WHEN coalesce(b ->> 'accountNumber', '') !~ '^[0-9]{5,50}$'
+              THEN 'Account number must be 5-50 digits' END)
+    || wallet.text_field_error(b, 'accountHolderName', 'Account holder name',
+         CASE WHEN NOT wallet.len_between(b ->> 'accountHolderName', 2, 255)
+              THEN 'Account holder name must be 2-255 characters' END)
+    || wallet.text_field_error(b, 'routingNumber', 'Routing number',
+         CASE WHEN b ->> 'routingNumber' !~ '^[0-9]{9,20}$' THEN 'Routing number must be 9-20 digits' END);
   IF b ->> 'transferType' IS NOT NULL AND b ->> 'transferType' NOT IN ('INSTANT', 'STANDARD') THEN
     e := e || wallet.err('transferType', 'Transfer type must be INSTANT or STANDARD');
   END IF;

@@ -57,8 +57,8 @@ AS $$
   LEFT JOIN wallet.agents a ON a.user_id = u.id
   WHERE u.role = want_role
     AND (b ->> 'status' IS NULL OR u.status = b ->> 'status')
-    AND (b ->> 'startDate' IS NULL OR u.created_at >= (b ->> 'startDate')::timestamptz)
-    AND (b ->> 'endDate' IS NULL OR u.created_at <= (b ->> 'endDate')::timestamptz)
+    AND (b ->> 'startDate' IS NULL OR u.created_at >= wallet.date_bound(b ->> 'startDate', false))
+    AND (b ->> 'endDate' IS NULL OR u.created_at <= wallet.date_bound(b ->> 'endDate', true))
     AND (coalesce(b ->> 'search', '') = ''
          OR strpos(lower(u.first_name || ' ' || u.last_name || ' ' || u.email || ' ' || u.phone || ' '
                          || coalesce(a.agent_code, '') || ' ' || coalesce(a.business_name, '')),
@@ -213,7 +213,8 @@ BEGIN
          ORDER BY t.created_at DESC, t.id DESC), '[]') INTO items
   FROM (SELECT * FROM wallet.transactions x WHERE x.sender_id = u.id OR x.receiver_id = u.id
         ORDER BY x.created_at DESC, x.id DESC LIMIT pg.lim OFFSET (pg.page - 1) * pg.lim) t;
-  RETURN wallet.ok(200, 'User transactions retrieved successfully', jsonb_build_object(
+  RETURN wallet.ok(200, CASE want_role WHEN 'AGENT' THEN 'Agent transactions retrieved successfully'
+                                      ELSE 'User transactions retrieved successfully' END, jsonb_build_object(
     'transactions', items, 'pagination', jsonb_build_object('currentPage', pg.page,
       'totalPages', ceil(total::numeric / pg.lim)::int, 'totalItems', total, 'itemsPerPage', pg.lim)));
 END
@@ -525,7 +526,8 @@ DECLARE
   s khata.settings;
 BEGIN
   IF wallet.admin_refusal(req) IS NOT NULL THEN RETURN wallet.admin_refusal(req); END IF;
-  SELECT * INTO s FROM khata.settings x WHERE x.book_id = wallet.book() AND x.key = req -> 'params' ->> 'key';
+  -- Keys are stored in lower case (write_config): Mixed_Case finds mixed_case.
+  SELECT * INTO s FROM khata.settings x WHERE x.book_id = wallet.book() AND x.key = lower(req -> 'params' ->> 'key');
   IF NOT FOUND THEN RETURN wallet.fail(404, 'Configuration not found'); END IF;
   RETURN wallet.ok(200, 'Configuration retrieved successfully', jsonb_build_object('config', wallet.config_json(s)));
 END
@@ -587,7 +589,7 @@ DECLARE
   k text := req -> 'params' ->> 'key';
 BEGIN
   IF wallet.admin_refusal(req) IS NOT NULL THEN RETURN wallet.admin_refusal(req); END IF;
-  IF NOT EXISTS (SELECT 1 FROM khata.settings x WHERE x.book_id = wallet.book() AND x.key = k) THEN
+  IF NOT EXISTS (SELECT 1 FROM khata.settings x WHERE x.book_id = wallet.book() AND x.key = lower(k)) THEN
     RETURN wallet.fail(404, 'Configuration not found');
   END IF;
   RETURN wallet.write_config(k, coalesce(req -> 'body', '{}'), false);

@@ -9,19 +9,13 @@ BEGIN
     RETURN;
   END IF;
   problem := NULL;
-  to_at := coalesce((q ->> 'endDate')::timestamptz, now());
-  IF q ->> 'endDate' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
-    to_at := to_at + interval '1 day';  -- a bare end date includes that whole day
-  END IF;
-  from_at := coalesce((q ->> 'startDate')::timestamptz, to_at - interval '30 days');
-  IF q ->> 'startDate' IS NOT NULL AND q ->> 'endDate' IS NOT NULL AND from_at >= to_at THEN
-    problem := wallet.err('endDate', 'End date must not be before start date');
-  END IF;
+  to_at := coalesce(wallet.date_bound(q ->> 'endDate', true), now());
+  from_at := coalesce(wallet.date_bound(q ->> 'startDate', false), to_at - interval '30 days');
 END
 $$;
 COMMENT ON FUNCTION wallet.date_range(jsonb) IS
-  'startDate/endDate of an analytics query (default: the last 30 days), or the validation '
-  'errors (a date that is not ISO 8601, an end before the start).';
+  'startDate/endDate of an analytics query, both inclusive (default: the last 30 days), or '
+  'the validation errors (a date that is not ISO 8601, an end before the start).';
 
 CREATE FUNCTION wallet.since(period text) RETURNS timestamptz
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
@@ -74,14 +68,14 @@ BEGIN
     RETURN wallet.invalid(wallet.err('groupBy', 'groupBy must be day, week or month'));
   END IF;
   RETURN wallet.ok(200, 'Transaction analytics retrieved successfully', (
-    WITH t AS (SELECT * FROM wallet.transactions x WHERE x.created_at >= r.from_at AND x.created_at < r.to_at)
+    WITH t AS (SELECT * FROM wallet.transactions x WHERE x.created_at >= r.from_at AND x.created_at <= r.to_at)
     SELECT jsonb_build_object(
       'byType', coalesce((SELECT jsonb_object_agg(s.type, jsonb_build_object('count', s.n, 'volume', wallet.taka(s.v)))
                           FROM (SELECT type, count(*) AS n, sum(amount)::bigint AS v FROM t GROUP BY type) s), '{}'),
       'byStatus', coalesce((SELECT jsonb_object_agg(s.status, s.n)
                             FROM (SELECT status, count(*) AS n FROM t GROUP BY status) s), '{}'),
       'timeline', coalesce((SELECT jsonb_agg(jsonb_build_object('date', s.d, 'count', s.n, 'volume', wallet.taka(s.v)) ORDER BY s.d)
-                            FROM (SELECT to_char(date_trunc(grp, created_at AT TIME ZONE 'Asia/Dhaka'), 'YYYY-MM-DD') AS d,
+                            FROM (SELECT to_char(date_trunc(grp, created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS d,
                                          count(*) AS n, sum(amount)::bigint AS v FROM t GROUP BY 1) s), '[]'),
       'averageTransactionSize', (SELECT coalesce(round(avg(amount) / 100, 2), 0) FROM t),
       'totalFees', (SELECT wallet.taka(coalesce(sum(fee), 0)::bigint) FROM t),
@@ -102,15 +96,15 @@ BEGIN
   RETURN wallet.ok(200, 'Consumer analytics retrieved successfully', (
     WITH c AS (SELECT * FROM wallet.users WHERE role = 'CONSUMER'),
          t AS (SELECT x.* FROM wallet.transactions x JOIN c ON c.id = x.sender_id OR (x.type = 'ADD_MONEY' AND c.id = x.receiver_id)
-               WHERE x.created_at >= r.from_at AND x.created_at < r.to_at)
+               WHERE x.created_at >= r.from_at AND x.created_at <= r.to_at)
     SELECT jsonb_build_object('total', (SELECT count(*) FROM c),
       'byStatus', (SELECT jsonb_build_object('active', count(*) FILTER (WHERE status = 'ACTIVE'),
                     'pending', count(*) FILTER (WHERE status = 'PENDING'),
                     'suspended', count(*) FILTER (WHERE status = 'SUSPENDED'),
                     'rejected', count(*) FILTER (WHERE status = 'REJECTED')) FROM c),
       'registrationTrend', coalesce((SELECT jsonb_agg(jsonb_build_object('date', s.d, 'count', s.n) ORDER BY s.d DESC)
-          FROM (SELECT to_char(created_at AT TIME ZONE 'Asia/Dhaka', 'YYYY-MM-DD') AS d, count(*) AS n FROM c
-                WHERE created_at >= r.from_at AND created_at < r.to_at GROUP BY 1) s), '[]'),
+          FROM (SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS d, count(*) AS n FROM c
+                WHERE created_at >= r.from_at AND created_at <= r.to_at GROUP BY 1) s), '[]'),
       'verification', (SELECT jsonb_build_object('total', count(*), 'emailVerified', count(*) FILTER (WHERE email_verified),
                         'phoneVerified', count(*) FILTER (WHERE phone_verified),
                         'bothVerified', count(*) FILTER (WHERE email_verified AND phone_verified)) FROM c),
@@ -147,7 +141,7 @@ BEGIN
       'agentGrowth', coalesce((SELECT jsonb_agg(jsonb_build_object('date', s.d, 'newAgents', s.n,
                        'totalAgents', s.total) ORDER BY s.d DESC)
                      FROM (SELECT d, n, sum(n) OVER (ORDER BY d) AS total
-                           FROM (SELECT to_char(created_at AT TIME ZONE 'Asia/Dhaka', 'YYYY-MM-DD') AS d, count(*) AS n
+                           FROM (SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS d, count(*) AS n
                                  FROM wallet.agents GROUP BY 1) g) s
                      WHERE s.d >= to_char(now() - interval '30 days', 'YYYY-MM-DD')), '[]'))));
 END
@@ -163,7 +157,7 @@ BEGIN
   IF wallet.admin_refusal(req) IS NOT NULL THEN RETURN wallet.admin_refusal(req); END IF;
   IF r.problem IS NOT NULL THEN RETURN wallet.invalid(r.problem); END IF;
   RETURN wallet.ok(200, 'Revenue analytics retrieved successfully', (
-    WITH t AS (SELECT * FROM wallet.transactions x WHERE x.created_at >= r.from_at AND x.created_at < r.to_at),
+    WITH t AS (SELECT * FROM wallet.transactions x WHERE x.created_at >= r.from_at AND x.created_at <= r.to_at),
          s AS (SELECT coalesce(sum(fee), 0)::bigint AS fees, coalesce(sum(commission), 0)::bigint AS commissions,
                       coalesce(sum(amount) FILTER (WHERE type IN ('ONBOARDING_BONUS', 'CASHBACK')), 0)::bigint AS bonuses
                FROM t)
@@ -176,7 +170,7 @@ BEGIN
                             FROM (SELECT type, sum(fee)::bigint AS f FROM t WHERE fee > 0 GROUP BY type) x), '{}'),
       'revenueTimeline', coalesce((SELECT jsonb_agg(jsonb_build_object('date', x.d, 'revenue', wallet.taka(x.f - x.c),
                             'fees', wallet.taka(x.f), 'commissions', wallet.taka(x.c)) ORDER BY x.d)
-                          FROM (SELECT to_char(created_at AT TIME ZONE 'Asia/Dhaka', 'YYYY-MM-DD') AS d,
+                          FROM (SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS d,
                                        sum(fee)::bigint AS f, sum(commission)::bigint AS c FROM t GROUP BY 1) x), '[]'),
       'expenses', jsonb_build_object('totalCommissions', wallet.taka(s.commissions), 'totalBonuses', wallet.taka(s.bonuses)),
       'netRevenue', wallet.taka(s.fees - s.commissions - s.bonuses))

@@ -106,7 +106,8 @@ def test_agent_approval_lets_the_agent_log_in(base_url):
     assert r.status_code == 200
     r = admin.get(f'/api/admin/agents/{uid}')
     assert r.status_code == 200 and r.json()['data']['agent']['approver']['id'] == admin.id
-    assert admin.get(f'/api/admin/agents/{uid}/transactions').status_code == 200
+    r = admin.get(f'/api/admin/agents/{uid}/transactions')
+    assert r.status_code == 200 and r.json()['message'] == 'Agent transactions retrieved successfully'
     assert admin.get('/api/admin/agents/NOSUCHID').status_code == 404
 
 
@@ -241,6 +242,13 @@ def test_config_crud_and_public_config(base_url):
     assert r.status_code == 200 and r.json()['data']['config']['value'] == 'false'
     assert admin.get(f'/api/admin/config/{key}').json()['data']['config']['description'] == 'A feature'
     assert admin.get('/api/admin/config/no_such_key_here').status_code == 404
+    # Keys are kept in lower case; the key as the client wrote it still finds its setting.
+    mixed = 'Mixed_' + uuid.uuid4().hex[:8]
+    r = admin.post('/api/admin/config', json={'key': mixed, 'value': 'x'})
+    assert r.status_code == 201 and r.json()['data']['config']['key'] == mixed.lower()
+    assert admin.get(f'/api/admin/config/{mixed}').json()['data']['config']['value'] == 'x'
+    r = admin.put(f'/api/admin/config/{mixed}', json={'value': 'y'})
+    assert r.status_code == 200 and r.json()['data']['config']['value'] == 'y'
     assert admin.put('/api/admin/config/no_such_key_here', json={'value': '1'}).status_code == 404
     assert admin.post('/api/admin/config', json={'key': 'bad key!', 'value': '1'}).status_code == 400
     keys = [c['key'] for c in admin.get('/api/admin/config').json()['data']['configs']]

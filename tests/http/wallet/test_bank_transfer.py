@@ -41,6 +41,18 @@ def test_bank_transfer_errors(base_url):
     assert requests.post(url(base_url, '/api/bank/transfer'), json=BODY, timeout=30).status_code == 401
 
 
+def test_bank_transfer_fields_sent_as_other_json_types_are_validation_errors(base_url):
+    c = new_consumer(base_url, fund=500)
+    r = c.post('/api/bank/transfer', json={**BODY, 'amount': 100, 'accountHolderName': ['a', 'b'],
+                                           'accountNumber': 1234567890, 'bankName': 12345})
+    assert r.status_code == 400, r.text
+    assert r.json()['errors'] == [
+        {'field': 'bankName', 'message': 'Bank name must be a string'},
+        {'field': 'accountNumber', 'message': 'Account number must be a string'},
+        {'field': 'accountHolderName', 'message': 'Account holder name must be a string'}]
+    assert c.balance() == 550 and c.get('/api/bank/transfers').json()['data']['transfers'] == []
+
+
 def test_transfer_history_and_details_are_masked_and_own_only(base_url):
     c, other = new_consumer(base_url, fund=500), new_consumer(base_url)
     tid = c.post('/api/bank/transfer', json={**BODY, 'amount': 100}).json()['data']['id']
