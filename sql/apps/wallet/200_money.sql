@@ -574,12 +574,12 @@ DECLARE
   t wallet.transactions;
   bp wallet.bill_payments;
 BEGIN
-  IF coalesce(b ->> 'billerId', '') = '' THEN
-    e := wallet.err('billerId', 'Biller id is required') || e;
-  END IF;
-  IF coalesce(b ->> 'accountNumber', '') !~ '^[A-Za-z0-9-]{5,50}$' THEN
-    e := e || wallet.err('accountNumber', 'Account number must be 5-50 letters, digits or hyphens');
-  END IF;
+  e := wallet.text_field_error(b, 'billerId', 'Biller id',
+         CASE WHEN coalesce(b ->> 'billerId', '') = '' THEN 'Biller id is required' END)
+    || e
+    || wallet.text_field_error(b, 'accountNumber', 'Account number',
+         CASE WHEN coalesce(b ->> 'accountNumber', '') !~ '^[A-Za-z0-9-]{5,50}$'
+              THEN 'Account number must be 5-50 letters, digits or hyphens' END);
   IF b ->> 'billingMonth' IS NOT NULL AND b ->> 'billingMonth' NOT IN ('January', 'February', 'March',
      'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December') THEN
     e := e || wallet.err('billingMonth', 'Billing month must be a month name (January-December)');

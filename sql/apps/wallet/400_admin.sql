@@ -260,6 +260,9 @@ DECLARE
   reason text := btrim(req -> 'body' ->> 'reason');
 BEGIN
   IF me.id IS NULL THEN RETURN wallet.fail(401, 'Admin authentication required'); END IF;
+  IF NOT approve AND wallet.is_non_string(req -> 'body' -> 'reason') THEN
+    RETURN wallet.invalid(wallet.err('reason', 'Reason must be a string'));
+  END IF;
   IF NOT approve AND (reason IS NULL OR length(reason) < 10) THEN
     RETURN wallet.invalid(wallet.err('reason', 'Reason must be at least 10 characters'));
   END IF;
@@ -313,7 +316,18 @@ LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   e jsonb := '[]';
+  f record;
 BEGIN
+  -- A field sent as a number, array or object is refused before its text is checked.
+  FOR f IN SELECT * FROM (VALUES ('name', 'Name'), ('billerCode', 'Biller code'),
+                                 ('billType', 'Bill type'), ('contactEmail', 'Contact email'),
+                                 ('contactPhone', 'Contact phone'), ('description', 'Description'),
+                                 ('logoUrl', 'Logo URL')) v(field, label) LOOP
+    e := e || wallet.text_field_error(b, f.field, f.label, NULL);
+  END LOOP;
+  IF jsonb_array_length(e) > 0 THEN
+    RETURN e;
+  END IF;
   IF (NOT partial OR b ? 'name') AND NOT wallet.len_between(b ->> 'name', 2, 255) THEN
     e := e || wallet.err('name', 'Name must be 2-255 characters');
   END IF;

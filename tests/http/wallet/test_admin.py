@@ -116,6 +116,9 @@ def test_agent_rejection_needs_a_reason_of_10_characters(base_url):
     reg = requests.post(url(base_url, '/api/auth/agent/register'), json=agent_body(), timeout=30).json()['data']
     uid = reg['user']['id']
     assert admin.post(f'/api/admin/agents/{uid}/reject', json={'reason': 'too short'}).status_code == 400
+    r = admin.post(f'/api/admin/agents/{uid}/reject', json={'reason': 1234567890123})
+    assert r.status_code == 400
+    assert r.json()['errors'] == [{'field': 'reason', 'message': 'Reason must be a string'}]
     r = admin.post(f'/api/admin/agents/{uid}/reject', json={'reason': 'Incomplete business documentation'})
     assert r.status_code == 200 and r.json()['data']['agent']['status'] == 'REJECTED'
     assert admin.post(f'/api/admin/agents/{uid}/reject',
@@ -160,6 +163,15 @@ def new_biller(admin, bill_type='WATER', name='Test Biller'):
 def validation_error(*errors):
     return {'success': False, 'message': 'Validation error',
             'errors': [{'field': f, 'message': m} for f, m in errors]}
+
+
+def test_biller_fields_sent_as_other_json_types_are_validation_errors(base_url):
+    admin = new_admin(base_url)
+    r = admin.post('/api/admin/billers', json={'name': 12345, 'billerCode': ['X1'],
+                                               'billType': 'WATER'})
+    assert r.status_code == 400, r.text
+    assert r.json()['errors'] == [{'field': 'name', 'message': 'Name must be a string'},
+                                  {'field': 'billerCode', 'message': 'Biller code must be a string'}]
 
 
 def test_biller_details_count_payments_and_completed_revenue(base_url):

@@ -59,6 +59,9 @@ def test_pay_bill_errors(base_url):
     assert pay(billingYear=2019).status_code == 400
     assert pay(billerId=inactive).status_code == 404
     assert pay(billerId='NOSUCHID').status_code == 404
+    r = pay(billerId=123)
+    assert r.status_code == 400
+    assert r.json()['errors'] == [{'field': 'billerId', 'message': 'Biller id must be a string'}]
     r = pay(amount=100)
     assert r.status_code == 400 and r.json()['message'] == 'Insufficient balance'
     assert c.balance() == 50
