@@ -57,8 +57,9 @@ AS $$
   LEFT JOIN wallet.agents a ON a.user_id = u.id
   WHERE u.role = want_role
     AND (b ->> 'status' IS NULL OR u.status = b ->> 'status')
-    AND (b ->> 'startDate' IS NULL OR u.created_at >= wallet.date_bound(b ->> 'startDate', false))
-    AND (b ->> 'endDate' IS NULL OR u.created_at <= wallet.date_bound(b ->> 'endDate', true))
+    -- Each bound computed once (an InitPlan), not once per row.
+    AND (b ->> 'startDate' IS NULL OR u.created_at >= (SELECT wallet.date_bound(b ->> 'startDate', false)))
+    AND (b ->> 'endDate' IS NULL OR u.created_at <= (SELECT wallet.date_bound(b ->> 'endDate', true)))
     AND (coalesce(b ->> 'search', '') = ''
          OR strpos(lower(u.first_name || ' ' || u.last_name || ' ' || u.email || ' ' || u.phone || ' '
                          || coalesce(a.agent_code, '') || ' ' || coalesce(a.business_name, '')),

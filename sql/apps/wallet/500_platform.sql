@@ -123,8 +123,8 @@ BEGIN
     SELECT row_number() OVER (ORDER BY e.created_at, e.journal_id, e.ord) AS id, e.*
     FROM wallet.platform_entries() e),
   g AS (SELECT * FROM f
-        WHERE (q ->> 'startDate' IS NULL OR f.created_at >= wallet.date_bound(q ->> 'startDate', false))
-          AND (q ->> 'endDate' IS NULL OR f.created_at <= wallet.date_bound(q ->> 'endDate', true)))
+        WHERE (q ->> 'startDate' IS NULL OR f.created_at >= (SELECT wallet.date_bound(q ->> 'startDate', false)))
+          AND (q ->> 'endDate' IS NULL OR f.created_at <= (SELECT wallet.date_bound(q ->> 'endDate', true))))
   SELECT (SELECT count(*) FROM g),
          (SELECT coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'transactionType', p.transaction_type,
             'entryType', p.entry_type, 'amount', wallet.taka(p.amount),
