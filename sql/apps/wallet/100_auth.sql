@@ -275,8 +275,8 @@ DECLARE
   u wallet.users := wallet.caller_user(req);
   a wallet.agents;
 BEGIN
-  IF u.id IS NULL AND coalesce(req -> 'claims' ->> 'userType', '') NOT IN ('Consumer', 'Admin') THEN
-    RETURN wallet.fail(401, 'User authentication required');
+  IF u.id IS NULL AND req -> 'claims' ->> 'userType' IS DISTINCT FROM 'Consumer' THEN
+    RETURN wallet.no_user(req, 'Access denied. Agent credentials required.');
   END IF;
   IF u.role IS DISTINCT FROM 'AGENT' THEN
     RETURN wallet.fail(403, 'Access denied. Agent credentials required.');
@@ -366,8 +366,8 @@ DECLARE
   e jsonb := wallet.body_errors(req) || wallet.profile_errors(b);
   a wallet.agents;
 BEGIN
-  IF u.id IS NULL AND coalesce(req -> 'claims' ->> 'userType', '') NOT IN ('Consumer', 'Admin') THEN
-    RETURN wallet.fail(401, 'User authentication required');
+  IF u.id IS NULL AND req -> 'claims' ->> 'userType' IS DISTINCT FROM 'Consumer' THEN
+    RETURN wallet.no_user(req, 'Access denied. Agent credentials required.');
   END IF;
   IF u.role IS DISTINCT FROM 'AGENT' THEN
     RETURN wallet.fail(403, 'Access denied. Agent credentials required.');

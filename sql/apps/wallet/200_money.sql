@@ -300,12 +300,9 @@ BEGIN
   END IF;
   principal := 'user:' || u.public_id;
 
-  -- As wallet.text_field_error words it, checked in place: this is the busiest handler.
-  IF jsonb_typeof(b -> 'recipientIdentifier') NOT IN ('string', 'null') THEN
-    e := wallet.err('recipientIdentifier', 'Recipient phone number or email must be a string');
-  ELSIF coalesce(btrim(recipient), '') = '' THEN
-    e := wallet.err('recipientIdentifier', 'Recipient phone number or email is required');
-  END IF;
+  e := wallet.text_field_error(b, 'recipientIdentifier', 'Recipient phone number or email',
+         CASE WHEN coalesce(btrim(recipient), '') = ''
+              THEN 'Recipient phone number or email is required' END);
   e := e || wallet.amount_errors(b -> 'amount', 1000, 2500000) || wallet.description_errors(b);
   IF b ->> 'pin' IS NOT NULL AND b ->> 'pin' !~ '^[0-9]{4}$' THEN
     e := e || wallet.err('pin', 'PIN must be 4 digits');

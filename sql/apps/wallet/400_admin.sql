@@ -259,13 +259,16 @@ DECLARE
   u wallet.users := wallet.user_by_id(req -> 'params' ->> 'id', 'AGENT');
   a wallet.agents;
   reason text := btrim(req -> 'body' ->> 'reason');
+  problem jsonb;
 BEGIN
   IF me.id IS NULL THEN RETURN wallet.fail(401, 'Admin authentication required'); END IF;
-  IF NOT approve AND wallet.is_non_string(req -> 'body' -> 'reason') THEN
-    RETURN wallet.invalid(wallet.err('reason', 'Reason must be a string'));
-  END IF;
-  IF NOT approve AND (reason IS NULL OR length(reason) < 10) THEN
-    RETURN wallet.invalid(wallet.err('reason', 'Reason must be at least 10 characters'));
+  IF NOT approve THEN
+    problem := wallet.text_field_error(req -> 'body', 'reason', 'Reason',
+                 CASE WHEN reason IS NULL OR length(reason) < 10
+                      THEN 'Reason must be at least 10 characters' END);
+    IF jsonb_array_length(problem) > 0 THEN
+      RETURN wallet.invalid(problem);
+    END IF;
   END IF;
   IF u.id IS NULL THEN RETURN wallet.fail(404, 'Agent not found'); END IF;
   SELECT * INTO u FROM wallet.users x WHERE x.id = u.id FOR UPDATE;
