@@ -42,17 +42,20 @@ COMMENT ON TABLE khata.accounts IS
   'Chart of accounts. no_overdraft: the normal-side available balance never goes below 0. '
   'slots > 1: a hot account whose balance is split over that many rows of khata.balances.';
 
--- The posting path caches accounts per backend (extension/src/pg/account_cache.cpp); every
--- change to an account empties the caches. ENABLE ALWAYS: it fires under replication roles too.
-CREATE FUNCTION khata.accounts_changed() RETURNS trigger
-AS 'MODULE_PATHNAME', 'khata_accounts_changed'
+-- The posting path caches per backend what it reads on every call (extension/src/pg/
+-- backend_cache.cpp): accounts here, fee rules and settings in 200_settings.sql and
+-- 210_fees.sql. Every change to a cached table empties the caches of that table. ENABLE
+-- ALWAYS: the trigger fires under replication roles too.
+CREATE FUNCTION khata.cached_table_changed() RETURNS trigger
+AS 'MODULE_PATHNAME', 'khata_cached_table_changed'
 LANGUAGE C
 SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION khata.accounts_changed() IS
-  'Trigger: after an UPDATE, DELETE or TRUNCATE of khata.accounts, empties every backend''s '
-  'cache of accounts (a closed account is refused from the next posting on).';
+COMMENT ON FUNCTION khata.cached_table_changed() IS
+  'Trigger: after a change to a table the posting path caches (khata.accounts, the fee '
+  'schedules and rules, the settings), empties every backend''s cache of it (a closed account '
+  'is refused, a new rate charged, from the next posting on).';
 CREATE TRIGGER accounts_changed AFTER UPDATE OR DELETE OR TRUNCATE ON khata.accounts
-  FOR EACH STATEMENT EXECUTE FUNCTION khata.accounts_changed();
+  FOR EACH STATEMENT EXECUTE FUNCTION khata.cached_table_changed();
 ALTER TABLE khata.accounts ENABLE ALWAYS TRIGGER accounts_changed;
 
 -- One row per account and slot; balances in the account's normal side. fillfactor leaves

@@ -8,7 +8,7 @@
 #include <unordered_map>
 
 #include "khata/core/error.h"
-#include "khata/pg/account_cache.h"
+#include "khata/pg/backend_cache.h"
 #include "khata/pg/guard.h"
 
 extern "C" {
@@ -141,6 +141,11 @@ Plan pricing_plan{
     "WHERE s.id = $1",
     {INT8OID, TEXTOID, TEXTOID}};
 // Both counters upserted in one statement, the day's row before the month's.
+// A journal already under the key, when the rules come from the cache.
+Plan replay_plan{
+    "SELECT j.id, (j.metadata -> 'quote')::text FROM khata.journals j "
+    "WHERE j.book_id = $1 AND j.idempotency_key = $2",
+    {INT8OID, TEXTOID}};
 Plan spend_plan{
     "WITH c AS (SELECT x.book_id, x.daily, x.monthly, "
     "($3::timestamptz AT TIME ZONE x.timezone)::date AS local_day "
@@ -552,7 +557,7 @@ void LedgerSession::finish() {
 
 ledger::Accounts LedgerSession::accounts_for(int64_t book,
                                              const std::vector<ledger::LegInput>& legs) {
-  account_cache_sync();
+  cache_sync();
   ledger::Accounts accounts;
   std::vector<int64_t> ids;
   std::vector<std::optional<std::string>> codes;
@@ -1058,18 +1063,32 @@ std::optional<StoredJournal> LedgerSession::journal(int64_t id) {
 
 std::optional<PricingLookup> LedgerSession::pricing(int64_t schedule, const std::string& operation,
                                                     const std::string& idempotency_key) {
+  cache_sync();
+  PricingLookup found;
+  bool isnull = false;
+  if (auto cached = cached_pricing(schedule, operation)) {
+    found.book = cached->book;
+    found.rules = std::move(cached->rules);
+    found.settings = std::move(cached->settings);
+    Datum values[2] = {Int64GetDatum(found.book), text_datum(idempotency_key)};
+    if (run(replay_plan, values) > 0) {
+      found.previous_journal = int8_column(0, 1);
+      column(0, 2, &isnull);
+      if (!isnull) found.previous_quote = text_column(0, 2);
+    }
+    return found;
+  }
   Datum values[3] = {Int64GetDatum(schedule), text_datum(idempotency_key), text_datum(operation)};
   if (run(pricing_plan, values) == 0) return std::nullopt;
-  PricingLookup found;
   found.book = int8_column(0, 1);
   found.previous_journal = int8_column(0, 2);
-  bool isnull = false;
   column(0, 3, &isnull);
   if (!isnull) found.previous_quote = text_column(0, 3);
   column(0, 4, &isnull);
   if (!isnull) found.rules = text_column(0, 4);
   column(0, 5, &isnull);
   if (!isnull) found.settings = text_column(0, 5);
+  cache_pricing(schedule, operation, CachedPricing{found.book, found.rules, found.settings});
   return found;
 }
 

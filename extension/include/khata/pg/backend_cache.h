@@ -1,0 +1,38 @@
+// Each backend keeps what the posting path reads on every call and rarely changes: the
+// accounts it posts to, and an operation's fee rules with the settings they read. A change
+// to a table a cache holds fires the trigger khata.cached_table_changed, whose relcache
+// invalidation empties that cache in every backend (this one at its next command, the others
+// when they next accept invalidations: cache_sync does so at the start of every posting call).
+// A cache is filled only under READ COMMITTED, whose statements read after the invalidations
+// accepted at the call's start: an older snapshot could hold what a later change replaced.
+#pragma once
+
+#include "khata/pg/pg_headers.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "khata/core/ledger.h"
+
+namespace khata::pg {
+
+// Processes pending invalidations; on first use registers the caches' callbacks.
+void cache_sync();
+
+// Copies, never pointers: an invalidation may empty a cache during any later Postgres call.
+std::optional<ledger::Account> cached_account(int64_t book, int64_t id);
+std::optional<ledger::Account> cached_account(int64_t book, const std::string& code);
+void cache_account(int64_t book, const ledger::Account& account);
+
+// How a schedule prices an operation: its book, the rules (none: the schedule has no rules
+// for it) and the settings they read, as a JSON object's text.
+struct CachedPricing {
+  int64_t book = 0;
+  std::optional<std::string> rules;
+  std::string settings = "{}";
+};
+std::optional<CachedPricing> cached_pricing(int64_t schedule, const std::string& operation);
+void cache_pricing(int64_t schedule, const std::string& operation, const CachedPricing& pricing);
+
+}  // namespace khata::pg
