@@ -13,6 +13,11 @@ CREATE TABLE khata.spending_limits (
 
 COMMENT ON TABLE khata.spending_limits IS
   'Daily and monthly caps (minor units; NULL = no cap) on what an account may spend.';
+-- The posting path caches each account's caps (100_ledger.sql): any change empties it.
+CREATE TRIGGER spending_limits_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+  ON khata.spending_limits
+  FOR EACH STATEMENT EXECUTE FUNCTION khata.cached_table_changed();
+ALTER TABLE khata.spending_limits ENABLE ALWAYS TRIGGER spending_limits_changed;
 
 CREATE TABLE khata.spending (
   book_id bigint NOT NULL,
@@ -83,9 +88,10 @@ $$;
 COMMENT ON FUNCTION khata.spending_period(bigint, text, timestamptz) IS
   'The first day of the day or month containing a moment, in the book''s time zone.';
 
--- What a spend of an account is counted against, read in one step by khata.spend and
--- khata.spending_status: its book, the book's time zone (as khata.book_timezone: the
--- `timezone` setting, else its default, else the book's own) and its caps.
+-- What a spend of an account is counted against, read by khata.spending_status and by the
+-- posting path (which caches it per backend): its book, the book's time zone (as
+-- khata.book_timezone: the `timezone` setting, else its default, else the book's own) and its
+-- caps.
 CREATE VIEW khata.spending_context AS
 SELECT a.id AS account_id, a.book_id, l.daily, l.monthly,
        coalesce(st.value, d.default_value, b.timezone, 'Asia/Dhaka') AS timezone

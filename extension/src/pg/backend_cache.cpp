@@ -41,25 +41,33 @@ std::unordered_map<int64_t, Entry> by_id;
 std::unordered_map<CodeKey, int64_t, CodeKeyHash> by_code;
 // Keyed by schedule and operation, as by_code by book and code.
 std::unordered_map<CodeKey, CachedPricing, CodeKeyHash> pricing_by_operation;
+std::unordered_map<int64_t, SpendingContext> spending_by_account;
 
 void forget_accounts() {
   by_id.clear();
   by_code.clear();
 }
 void forget_pricing() { pricing_by_operation.clear(); }
+void forget_spending() { spending_by_account.clear(); }
 
-// The tables each cache reads. relid is valid whenever its cache may hold anything: it is
-// looked up again after every invalidation, since the table may have been dropped and made anew.
+// The tables each cache reads, a table once per cache. relid is valid whenever its cache may
+// hold anything: it is looked up again after every invalidation, since the table may have been
+// dropped and made anew.
 struct Watched {
   const char* table;
   void (*forget)();
   Oid relid;
 };
-std::array<Watched, 5> watched{{{"accounts", forget_accounts, InvalidOid},
-                                {"fee_schedules", forget_pricing, InvalidOid},
-                                {"fee_rules", forget_pricing, InvalidOid},
-                                {"settings", forget_pricing, InvalidOid},
-                                {"setting_definitions", forget_pricing, InvalidOid}}};
+std::array<Watched, 10> watched{{{"accounts", forget_accounts, InvalidOid},
+                                 {"fee_schedules", forget_pricing, InvalidOid},
+                                 {"fee_rules", forget_pricing, InvalidOid},
+                                 {"settings", forget_pricing, InvalidOid},
+                                 {"setting_definitions", forget_pricing, InvalidOid},
+                                 {"accounts", forget_spending, InvalidOid},
+                                 {"books", forget_spending, InvalidOid},
+                                 {"settings", forget_spending, InvalidOid},
+                                 {"setting_definitions", forget_spending, InvalidOid},
+                                 {"spending_limits", forget_spending, InvalidOid}}};
 bool registered = false;
 
 bool synced(void (*forget)()) {
@@ -133,6 +141,17 @@ std::optional<CachedPricing> cached_pricing(int64_t schedule, const std::string&
 void cache_pricing(int64_t schedule, const std::string& operation, const CachedPricing& pricing) {
   if (!synced(forget_pricing)) return;
   pricing_by_operation[CodeKey{schedule, operation}] = pricing;
+}
+
+std::optional<SpendingContext> cached_spending_context(int64_t account) {
+  auto it = spending_by_account.find(account);
+  if (it == spending_by_account.end()) return std::nullopt;
+  return it->second;
+}
+
+void cache_spending_context(int64_t account, const SpendingContext& context) {
+  if (!synced(forget_spending)) return;
+  spending_by_account[account] = context;
 }
 
 }  // namespace khata::pg

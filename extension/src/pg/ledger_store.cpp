@@ -140,27 +140,23 @@ Plan pricing_plan{
     "ON r.book_id = s.book_id AND r.schedule_id = s.id AND r.operation = $3 "
     "WHERE s.id = $1",
     {INT8OID, TEXTOID, TEXTOID}};
-// Both counters upserted in one statement, the day's row before the month's.
 // A journal already under the key, when the rules come from the cache.
 Plan replay_plan{
     "SELECT j.id, (j.metadata -> 'quote')::text FROM khata.journals j "
     "WHERE j.book_id = $1 AND j.idempotency_key = $2",
     {INT8OID, TEXTOID}};
+Plan spending_context_plan{
+    "SELECT book_id, timezone, daily, monthly FROM khata.spending_context WHERE account_id = $1",
+    {INT8OID}};
+// Both counters upserted in one statement, the day's row before the month's, each day and
+// month of the book's time zone ($5).
 Plan spend_plan{
-    "WITH c AS (SELECT x.book_id, x.daily, x.monthly, "
-    "($3::timestamptz AT TIME ZONE x.timezone)::date AS local_day "
-    "FROM khata.spending_context x WHERE x.account_id = $1), "
-    "counted AS (INSERT INTO khata.spending AS s (book_id, account_id, period, period_start, "
-    "spent) "
-    "SELECT c.book_id, $1, p.period, p.period_start, $2 FROM c, "
-    "LATERAL (VALUES (1, 'day', c.local_day), (2, 'month', date_trunc('month', "
-    "c.local_day)::date)) "
-    "AS p(ord, period, period_start) ORDER BY p.ord "
+    "INSERT INTO khata.spending AS s (book_id, account_id, period, period_start, spent) "
+    "VALUES ($1, $2, 'day', ($4::timestamptz AT TIME ZONE $5)::date, $3), "
+    "($1, $2, 'month', date_trunc('month', ($4::timestamptz AT TIME ZONE $5)::date)::date, $3) "
     "ON CONFLICT ON CONSTRAINT spending_pkey DO UPDATE SET spent = s.spent + excluded.spent "
-    "RETURNING s.period, s.spent) "
-    "SELECT c.daily, c.monthly, (SELECT n.spent FROM counted n WHERE n.period = 'day'), "
-    "(SELECT n.spent FROM counted n WHERE n.period = 'month') FROM c",
-    {INT8OID, INT8OID, TIMESTAMPTZOID}};
+    "RETURNING s.period = 'day', s.spent",
+    {INT8OID, INT8OID, INT8OID, TIMESTAMPTZOID, TEXTOID}};
 Plan outcome_plan{"SELECT id, kind FROM khata.journals WHERE ref = $1", {INT8OID}};
 
 // An internal subtransaction inside the SPI session: rollback() undoes what ran in it
@@ -1094,16 +1090,29 @@ std::optional<PricingLookup> LedgerSession::pricing(int64_t schedule, const std:
 
 std::optional<Spending> LedgerSession::count_spending(int64_t account, int64_t amount,
                                                       Datum moment) {
-  Datum values[3] = {Int64GetDatum(account), Int64GetDatum(amount), moment};
-  if (run(spend_plan, values) == 0) return std::nullopt;
+  cache_sync();
+  auto context = cached_spending_context(account);
+  if (!context) {
+    Datum values[1] = {Int64GetDatum(account)};
+    if (run(spending_context_plan, values) == 0) return std::nullopt;
+    context.emplace();
+    context->book = int8_column(0, 1);
+    context->timezone = text_column(0, 2);
+    bool isnull = false;
+    Datum d = column(0, 3, &isnull);
+    if (!isnull) context->daily = DatumGetInt64(d);
+    d = column(0, 4, &isnull);
+    if (!isnull) context->monthly = DatumGetInt64(d);
+    cache_spending_context(account, *context);
+  }
+  Datum values[5] = {Int64GetDatum(context->book), Int64GetDatum(account), Int64GetDatum(amount),
+                     moment, text_datum(context->timezone)};
+  const uint64 rows = run(spend_plan, values);
   Spending s;
-  bool isnull = false;
-  Datum d = column(0, 1, &isnull);
-  if (!isnull) s.daily_limit = DatumGetInt64(d);
-  d = column(0, 2, &isnull);
-  if (!isnull) s.monthly_limit = DatumGetInt64(d);
-  s.daily_spent = int8_column(0, 3);
-  s.monthly_spent = int8_column(0, 4);
+  s.daily_limit = context->daily;
+  s.monthly_limit = context->monthly;
+  for (uint64 r = 0; r < rows; ++r)
+    (bool_column(r, 1) ? s.daily_spent : s.monthly_spent) = int8_column(r, 2);
   return s;
 }
 

@@ -1,5 +1,6 @@
 // Each backend keeps what the posting path reads on every call and rarely changes: the
-// accounts it posts to, and an operation's fee rules with the settings they read. A change
+// accounts it posts to, an operation's fee rules with the settings they read, and what an
+// account's spending is counted against (its book, time zone and caps). A change
 // to a table a cache holds fires the trigger khata.cached_table_changed, whose relcache
 // invalidation empties that cache in every backend (this one at its next command, the others
 // when they next accept invalidations: cache_sync does so at the start of every posting call).
@@ -34,5 +35,14 @@ struct CachedPricing {
 };
 std::optional<CachedPricing> cached_pricing(int64_t schedule, const std::string& operation);
 void cache_pricing(int64_t schedule, const std::string& operation, const CachedPricing& pricing);
+
+// What an account's spending is counted against, as khata.spending_context reads it.
+struct SpendingContext {
+  int64_t book = 0;
+  std::string timezone;
+  std::optional<int64_t> daily, monthly;  // none: no cap
+};
+std::optional<SpendingContext> cached_spending_context(int64_t account);
+void cache_spending_context(int64_t account, const SpendingContext& context);
 
 }  // namespace khata::pg
