@@ -4,6 +4,8 @@
 // to a table a cache holds fires the trigger khata.cached_table_changed, whose relcache
 // invalidation empties that cache in every backend (this one at its next command, the others
 // when they next accept invalidations: cache_sync does so at the start of every posting call).
+// A commit is visible to others a moment before its invalidation reaches them: a posting that
+// starts in that moment runs as if it came just before the change.
 // A cache is filled only under READ COMMITTED, whose statements read after the invalidations
 // accepted at the call's start: an older snapshot could hold what a later change replaced.
 #pragma once
