@@ -42,27 +42,6 @@ COMMENT ON TABLE khata.accounts IS
   'Chart of accounts. no_overdraft: the normal-side available balance never goes below 0. '
   'slots > 1: a hot account whose balance is split over that many rows of khata.balances.';
 
--- The posting path caches per backend what it reads on every call (extension/src/pg/
--- backend_cache.cpp): accounts and books here, settings, fee rules and spending limits in
--- 200_settings.sql, 210_fees.sql and 220_limits.sql. Every change to a cached table empties
--- the caches of that table. ENABLE ALWAYS: the trigger fires under replication roles too.
-CREATE FUNCTION khata.cached_table_changed() RETURNS trigger
-AS 'MODULE_PATHNAME', 'khata_cached_table_changed'
-LANGUAGE C
-SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION khata.cached_table_changed() IS
-  'Trigger: after a change to a table the posting path caches (khata.accounts and books, the '
-  'fee schedules and rules, the settings, the spending limits), empties every backend''s cache '
-  'of it (a closed account is refused, a new rate charged, a new cap applied, from the next '
-  'posting on).';
-CREATE TRIGGER accounts_changed AFTER UPDATE OR DELETE OR TRUNCATE ON khata.accounts
-  FOR EACH STATEMENT EXECUTE FUNCTION khata.cached_table_changed();
-ALTER TABLE khata.accounts ENABLE ALWAYS TRIGGER accounts_changed;
--- A book's time zone counts its accounts' days and months of spending.
-CREATE TRIGGER books_changed AFTER UPDATE OR DELETE OR TRUNCATE ON khata.books
-  FOR EACH STATEMENT EXECUTE FUNCTION khata.cached_table_changed();
-ALTER TABLE khata.books ENABLE ALWAYS TRIGGER books_changed;
-
 -- One row per account and slot; balances in the account's normal side. fillfactor leaves
 -- room for HOT updates, so a posting rewrites no index.
 CREATE TABLE khata.balances (

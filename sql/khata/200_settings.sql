@@ -30,17 +30,6 @@ CREATE TABLE khata.settings (
 COMMENT ON TABLE khata.settings IS
   'A book''s settings (key, text value). Known keys are validated by khata.validate_setting.';
 
--- Fee rules price with the settings as the posting path cached them (100_ledger.sql): any
--- change to a setting or a definition empties that cache.
-CREATE TRIGGER setting_definitions_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
-  ON khata.setting_definitions
-  FOR EACH STATEMENT EXECUTE FUNCTION khata.cached_table_changed();
-ALTER TABLE khata.setting_definitions ENABLE ALWAYS TRIGGER setting_definitions_changed;
-CREATE TRIGGER settings_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
-  ON khata.settings
-  FOR EACH STATEMENT EXECUTE FUNCTION khata.cached_table_changed();
-ALTER TABLE khata.settings ENABLE ALWAYS TRIGGER settings_changed;
-
 INSERT INTO khata.setting_definitions (key, kind, description, public) VALUES
   ('timezone', 'timezone', 'Time zone of the book''s days and months (spending limits, reports); '
    'when unset, the time zone the book was created with', true);

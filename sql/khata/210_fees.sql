@@ -52,16 +52,6 @@ CREATE TABLE khata.fee_rules (
 COMMENT ON TABLE khata.fee_rules IS
   'An operation''s pricing: a JSON array of rules tried in order (README: "Fees").';
 
--- The posting path caches each operation's rules (100_ledger.sql): any change empties it.
-CREATE TRIGGER fee_schedules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
-  ON khata.fee_schedules
-  FOR EACH STATEMENT EXECUTE FUNCTION khata.cached_table_changed();
-ALTER TABLE khata.fee_schedules ENABLE ALWAYS TRIGGER fee_schedules_changed;
-CREATE TRIGGER fee_rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
-  ON khata.fee_rules
-  FOR EACH STATEMENT EXECUTE FUNCTION khata.cached_table_changed();
-ALTER TABLE khata.fee_rules ENABLE ALWAYS TRIGGER fee_rules_changed;
-
 CREATE FUNCTION khata.create_fee_schedule(book bigint, code text, name text DEFAULT NULL)
 RETURNS bigint
 LANGUAGE sql

@@ -13,11 +13,6 @@ CREATE TABLE khata.spending_limits (
 
 COMMENT ON TABLE khata.spending_limits IS
   'Daily and monthly caps (minor units; NULL = no cap) on what an account may spend.';
--- The posting path caches each account's caps (100_ledger.sql): any change empties it.
-CREATE TRIGGER spending_limits_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
-  ON khata.spending_limits
-  FOR EACH STATEMENT EXECUTE FUNCTION khata.cached_table_changed();
-ALTER TABLE khata.spending_limits ENABLE ALWAYS TRIGGER spending_limits_changed;
 
 CREATE TABLE khata.spending (
   book_id bigint NOT NULL,
