@@ -106,9 +106,10 @@ void cache_sync() {
       registered = true;
     }
     AcceptInvalidationMessages();
+    Oid schema = InvalidOid;
     for (auto& w : watched) {
       if (w.relid != InvalidOid) continue;
-      const Oid schema = get_namespace_oid("khata", false);
+      if (schema == InvalidOid) schema = get_namespace_oid("khata", false);
       w.relid = get_relname_relid(w.table, schema);
     }
   });

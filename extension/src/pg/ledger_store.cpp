@@ -542,6 +542,7 @@ bool debits_escrowed(const std::vector<PendingJournal>& journals,
 }  // namespace
 
 LedgerSession::LedgerSession() {
+  cache_sync();
   pg_call([] {
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "khata: SPI_connect failed");
   });
@@ -553,7 +554,6 @@ void LedgerSession::finish() {
 
 ledger::Accounts LedgerSession::accounts_for(int64_t book,
                                              const std::vector<ledger::LegInput>& legs) {
-  cache_sync();
   ledger::Accounts accounts;
   std::vector<int64_t> ids;
   std::vector<std::optional<std::string>> codes;
@@ -1059,7 +1059,6 @@ std::optional<StoredJournal> LedgerSession::journal(int64_t id) {
 
 std::optional<PricingLookup> LedgerSession::pricing(int64_t schedule, const std::string& operation,
                                                     const std::string& idempotency_key) {
-  cache_sync();
   PricingLookup found;
   bool isnull = false;
   if (auto cached = cached_pricing(schedule, operation)) {
@@ -1090,7 +1089,6 @@ std::optional<PricingLookup> LedgerSession::pricing(int64_t schedule, const std:
 
 std::optional<Spending> LedgerSession::count_spending(int64_t account, int64_t amount,
                                                       Datum moment) {
-  cache_sync();
   auto context = cached_spending_context(account);
   if (!context) {
     Datum values[1] = {Int64GetDatum(account)};

@@ -3,7 +3,8 @@
 // account's spending is counted against (its book, time zone and caps). A change
 // to a table a cache holds fires the trigger khata.cached_table_changed, whose relcache
 // invalidation empties that cache in every backend (this one at its next command, the others
-// when they next accept invalidations: cache_sync does so at the start of every posting call).
+// when they next accept invalidations: every LedgerSession does so, through cache_sync, as it
+// opens).
 // A commit is visible to others a moment before its invalidation reaches them: a posting that
 // starts in that moment runs as if it came just before the change.
 // A cache is filled only under READ COMMITTED, whose statements read after the invalidations

@@ -73,7 +73,7 @@ struct Spending {
 
 class LedgerSession {
  public:
-  LedgerSession();  // SPI_connect
+  LedgerSession();  // cache_sync, then SPI_connect
   void finish();    // SPI_finish; results built before are plain C++ values
 
   // Accounts of the book named by the refs (by id or code).
