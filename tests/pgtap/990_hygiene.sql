@@ -19,13 +19,16 @@ SELECT is_empty($$
     AND NOT EXISTS (SELECT FROM unnest(proconfig) c WHERE c LIKE 'search\_path=%')
 $$, 'every SECURITY DEFINER function pins its search_path');
 
+-- Except expression helpers, which leave it alone so that the planner inlines them into
+-- their (pinned) callers: SQL, not VOLATILE, not SECURITY DEFINER, reading no table.
 SELECT is_empty($$
-  SELECT signature FROM khata_functions
-  WHERE NOT EXISTS (SELECT FROM unnest(proconfig) c WHERE c LIKE 'search\_path=%')
-    AND (SELECT l.lanname FROM pg_catalog.pg_language l
-         JOIN pg_catalog.pg_proc p ON p.prolang = l.oid WHERE p.oid = khata_functions.oid)
+  SELECT signature FROM khata_functions f JOIN pg_catalog.pg_proc p ON p.oid = f.oid
+  WHERE NOT EXISTS (SELECT FROM unnest(f.proconfig) c WHERE c LIKE 'search\_path=%')
+    AND (SELECT l.lanname FROM pg_catalog.pg_language l WHERE l.oid = p.prolang)
         IN ('sql', 'plpgsql')
-$$, 'every SQL and PL/pgSQL function pins its search_path');
+    AND NOT ((SELECT l.lanname FROM pg_catalog.pg_language l WHERE l.oid = p.prolang) = 'sql'
+             AND p.provolatile <> 'v' AND NOT p.prosecdef AND p.prosrc !~* '\mfrom\M')
+$$, 'every SQL and PL/pgSQL function but an expression helper pins its search_path');
 
 SELECT is_empty($$
   SELECT signature FROM khata_functions

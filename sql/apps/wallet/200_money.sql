@@ -135,35 +135,34 @@ COMMENT ON FUNCTION wallet.amount_errors(jsonb, bigint, bigint) IS
   'Validation errors of an amount in taka against bounds in poisha.';
 
 CREATE FUNCTION wallet.description_errors(b jsonb) RETURNS jsonb
-LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
+LANGUAGE sql STABLE
 AS $$
-BEGIN
-  RETURN CASE WHEN b ? 'description' AND jsonb_typeof(b -> 'description') NOT IN ('string', 'null')
+  SELECT CASE WHEN b ? 'description' AND pg_catalog.jsonb_typeof(b -> 'description') NOT IN ('string', 'null')
               THEN wallet.err('description', 'Description must be text')
-              WHEN length(b ->> 'description') > 500
+              WHEN pg_catalog.length(b ->> 'description') > 500
               THEN wallet.err('description', 'Description must be at most 500 characters')
-              ELSE '[]'::jsonb END;
-END
+              ELSE '[]'::jsonb END
 $$;
 COMMENT ON FUNCTION wallet.description_errors(jsonb) IS 'Validation errors of an optional description.';
 
--- The 401/403 answer to a caller of a money route, NULL when it is an ACTIVE user of the role.
-CREATE FUNCTION wallet.caller_refusal(req jsonb, u wallet.users, roles text[]) RETURNS jsonb
-LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
+-- What a money route tells a caller without the role it needs.
+CREATE FUNCTION wallet.denied_message(roles text[]) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
-DECLARE
-  denied text := CASE WHEN roles = ARRAY['AGENT'] THEN 'Access denied. Agent credentials required.'
-                      ELSE 'Access denied. Consumer credentials required.' END;
-BEGIN
-  IF u.id IS NULL THEN
-    RETURN wallet.no_user(req, denied);
-  ELSIF NOT u.role = ANY (roles) THEN
-    RETURN wallet.fail(403, denied);
-  ELSIF u.status <> 'ACTIVE' THEN
-    RETURN wallet.fail(403, 'Account is not active');
-  END IF;
-  RETURN NULL;
-END
+  SELECT CASE WHEN roles = ARRAY['AGENT'] THEN 'Access denied. Agent credentials required.'
+              ELSE 'Access denied. Consumer credentials required.' END
+$$;
+COMMENT ON FUNCTION wallet.denied_message(text[]) IS
+  'The 401/403 message of a money route for the roles it admits: agent or consumer credentials.';
+
+-- The 401/403 answer to a caller of a money route, NULL when it is an ACTIVE user of the role.
+-- An expression helper (see 010_helpers.sql): inlined into the handlers.
+CREATE FUNCTION wallet.caller_refusal(req jsonb, u wallet.users, roles text[]) RETURNS jsonb
+LANGUAGE sql STABLE
+AS $$
+  SELECT CASE WHEN u.id IS NULL THEN wallet.no_user(req, wallet.denied_message(roles))
+              WHEN NOT u.role = ANY (roles) THEN wallet.fail(403, wallet.denied_message(roles))
+              WHEN u.status <> 'ACTIVE' THEN wallet.fail(403, 'Account is not active') END
 $$;
 COMMENT ON FUNCTION wallet.caller_refusal(jsonb, wallet.users, text[]) IS
   'The 401 (no user) or 403 (an admin, another role, not ACTIVE) result for a money route''s caller; '
