@@ -87,7 +87,7 @@ const std::vector<Option>& options() {
        "--db while it cannot be reached (none)",
        [](const std::string& v, Config& c) { return !(c.replica_conninfo = v).empty(); }},
       {"--threads", "KHATAD_THREADS",
-       "N worker threads, one database connection each (two per core)",
+       "N worker threads, one database connection each (three per core)",
        integer(&Config::threads, 1, 256)},
       {"--mount", "KHATAD_MOUNTS",
        "APP=/PREFIX; repeatable, the variable comma-separated "
@@ -154,7 +154,7 @@ const std::vector<Option>& options() {
 
 int default_threads() {
   const unsigned cores = std::thread::hardware_concurrency();
-  return cores == 0 ? 2 : static_cast<int>(std::clamp(2 * cores, 2U, 256U));
+  return cores == 0 ? 3 : static_cast<int>(std::clamp(3 * cores, 3U, 256U));
 }
 
 std::string usage() {

@@ -9,9 +9,10 @@
 
 namespace khatad {
 
-// Two worker threads per core (at least 2): each holds a request until its database call
-// returns, so two per core keep the cores busy while some wait on a commit; more only add
-// backends taking turns on the same cores.
+// Three worker threads per core (at least 3): each holds a request until its database call
+// returns, and a backend that commits money waits on the WAL flush for about half of its
+// request, so three per core keep the cores busy while some wait; more only add backends
+// taking turns on the same cores.
 int default_threads();
 
 struct Config {

@@ -64,10 +64,8 @@ wallet_total() {
 }
 wallet_total_before=$(wallet_total)
 
-# khatad's default, two threads (two backends) per core, unless KHATAD_BENCH_THREADS says
-# otherwise. More only add context switches: on 2 cores, 16 threads served send-money at 32
-# connections at 848 req/s and GET /api/wallet at 2,082, 4 threads at 1,136-1,191 and
-# 3,194-3,378 in the same hour.
+# khatad's default, three threads (three backends) per core, unless KHATAD_BENCH_THREADS
+# says otherwise (see the README on threads).
 khatad_start "$WORK/khatad.log" ${KHATAD_BENCH_THREADS:+--threads "$KHATAD_BENCH_THREADS"} \
   --log-level warn
 
