@@ -427,16 +427,18 @@ KHATA_FUNCTION(khata_post_priced) {
   PendingJournal& j = journals[0];
   j.idempotency_key = key;
   if (!PG_ARGISNULL(6)) j.memo = khata::pg::text_arg(fcinfo, 6);
-  // The caller's metadata with the quote added, as metadata || {"quote": ...} would make it.
+  // The caller's metadata with the quote added, as metadata || {"quote": ...} would make it;
+  // without the caller's, the text as it is (the insert reads it as jsonb).
   const std::string quote_text = quote.dump();
-  j.metadata_json = pg_call([&] {
-    const Datum with_quote =
-        DirectFunctionCall1(jsonb_in, CStringGetDatum(("{\"quote\": " + quote_text + "}").c_str()));
-    const Datum merged = PG_ARGISNULL(7)
-                             ? with_quote
-                             : DirectFunctionCall2(jsonb_concat, PG_GETARG_DATUM(7), with_quote);
-    return std::string(DatumGetCString(DirectFunctionCall1(jsonb_out, merged)));
-  });
+  if (PG_ARGISNULL(7))
+    j.metadata_json = "{\"quote\": " + quote_text + "}";
+  else
+    j.metadata_json = pg_call([&] {
+      const Datum with_quote = DirectFunctionCall1(
+          jsonb_in, CStringGetDatum(("{\"quote\": " + quote_text + "}").c_str()));
+      const Datum merged = DirectFunctionCall2(jsonb_concat, PG_GETARG_DATUM(7), with_quote);
+      return std::string(DatumGetCString(DirectFunctionCall1(jsonb_out, merged)));
+    });
   j.effective_at = moment;
   std::string result = post_one(session, found->book, journals, ledger::parse_legs_doc(legs));
   result.pop_back();  // the closing brace: the quote and the spending are added
