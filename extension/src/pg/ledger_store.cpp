@@ -281,6 +281,19 @@ std::string text_column(uint64 row, int col) {
   });
   return std::string(data, size);
 }
+// None for SQL NULL, where the plain accessors give 0 or "".
+std::optional<int64_t> optional_int8_column(uint64 row, int col) {
+  bool isnull = false;
+  const Datum d = column(row, col, &isnull);
+  if (isnull) return std::nullopt;
+  return DatumGetInt64(d);
+}
+std::optional<std::string> optional_text_column(uint64 row, int col) {
+  bool isnull = false;
+  column(row, col, &isnull);
+  if (isnull) return std::nullopt;
+  return text_column(row, col);
+}
 char char_column(uint64 row, int col) {
   bool isnull = false;
   const Datum d = column(row, col, &isnull);
@@ -1060,7 +1073,6 @@ std::optional<StoredJournal> LedgerSession::journal(int64_t id) {
 std::optional<PricingLookup> LedgerSession::pricing(int64_t schedule, const std::string& operation,
                                                     const std::string& idempotency_key) {
   PricingLookup found;
-  bool isnull = false;
   if (auto cached = cached_pricing(schedule, operation)) {
     found.book = cached->book;
     found.rules = std::move(cached->rules);
@@ -1068,8 +1080,7 @@ std::optional<PricingLookup> LedgerSession::pricing(int64_t schedule, const std:
     Datum values[2] = {Int64GetDatum(found.book), text_datum(idempotency_key)};
     if (run(replay_plan, values) > 0) {
       found.previous_journal = int8_column(0, 1);
-      column(0, 2, &isnull);
-      if (!isnull) found.previous_quote = text_column(0, 2);
+      found.previous_quote = optional_text_column(0, 2);
     }
     return found;
   }
@@ -1077,12 +1088,9 @@ std::optional<PricingLookup> LedgerSession::pricing(int64_t schedule, const std:
   if (run(pricing_plan, values) == 0) return std::nullopt;
   found.book = int8_column(0, 1);
   found.previous_journal = int8_column(0, 2);
-  column(0, 3, &isnull);
-  if (!isnull) found.previous_quote = text_column(0, 3);
-  column(0, 4, &isnull);
-  if (!isnull) found.rules = text_column(0, 4);
-  column(0, 5, &isnull);
-  if (!isnull) found.settings = text_column(0, 5);
+  found.previous_quote = optional_text_column(0, 3);
+  found.rules = optional_text_column(0, 4);
+  found.settings = optional_text_column(0, 5).value_or(found.settings);
   cache_pricing(schedule, operation, CachedPricing{found.book, found.rules, found.settings});
   return found;
 }
@@ -1096,11 +1104,8 @@ std::optional<Spending> LedgerSession::count_spending(int64_t account, int64_t a
     context.emplace();
     context->book = int8_column(0, 1);
     context->timezone = text_column(0, 2);
-    bool isnull = false;
-    Datum d = column(0, 3, &isnull);
-    if (!isnull) context->daily = DatumGetInt64(d);
-    d = column(0, 4, &isnull);
-    if (!isnull) context->monthly = DatumGetInt64(d);
+    context->daily = optional_int8_column(0, 3);
+    context->monthly = optional_int8_column(0, 4);
     cache_spending_context(account, *context);
   }
   Datum values[5] = {Int64GetDatum(context->book), Int64GetDatum(account), Int64GetDatum(amount),
