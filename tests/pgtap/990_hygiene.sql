@@ -23,11 +23,11 @@ $$, 'every SECURITY DEFINER function pins its search_path');
 -- their (pinned) callers: SQL, not VOLATILE, not SECURITY DEFINER, reading no table.
 SELECT is_empty($$
   SELECT signature FROM khata_functions f JOIN pg_catalog.pg_proc p ON p.oid = f.oid
+  JOIN pg_catalog.pg_language l ON l.oid = p.prolang
   WHERE NOT EXISTS (SELECT FROM unnest(f.proconfig) c WHERE c LIKE 'search\_path=%')
-    AND (SELECT l.lanname FROM pg_catalog.pg_language l WHERE l.oid = p.prolang)
-        IN ('sql', 'plpgsql')
-    AND NOT ((SELECT l.lanname FROM pg_catalog.pg_language l WHERE l.oid = p.prolang) = 'sql'
-             AND p.provolatile <> 'v' AND NOT p.prosecdef AND p.prosrc !~* '\mfrom\M')
+    AND l.lanname IN ('sql', 'plpgsql')
+    AND NOT (l.lanname = 'sql' AND p.provolatile <> 'v' AND NOT p.prosecdef
+             AND p.prosrc !~* '\mfrom\M')
 $$, 'every SQL and PL/pgSQL function but an expression helper pins its search_path');
 
 SELECT is_empty($$
